@@ -1,0 +1,82 @@
+// potgen_adder_tree: pipelined signed adder tree (hand-written library). Part of potgen.
+//
+// Sums N signed IW-bit inputs into a signed OW-bit output with one register per level, so the
+// latency is LEVELS = ceil(log2 N) cycles (0 when N = 1: the input is passed through, extended).
+// Level l holds ceil(N / 2^l) nodes of min(IW + l, OW) bits: each level adds exactly the one bit
+// of growth an addition needs, capped by OW, which the generator derives from the layer's
+// worst-case bound, so no level can overflow.
+// Storage: node i of level l sits, sign-extended to OW bits, at bits [(BASE(l)+i)*OW +: OW] of
+// `nodes`; the extension bits above a node's own width are copies of its sign, read only by the
+// final output.
+`default_nettype none
+module potgen_adder_tree #(
+    parameter integer N  = 4,
+    parameter integer IW = 8,
+    parameter integer OW = 10
+) (
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire            clk,  // unused when N = 1 (no levels to register)
+    /* verilator lint_on UNUSEDSIGNAL */
+    input  wire [N*IW-1:0] in,
+    output wire [OW-1:0]   sum
+);
+    localparam integer LEVELS = (N > 1) ? $clog2(N) : 0;
+
+    // Nodes at level l.
+    function integer count_at(input integer l);
+        count_at = (N + (1 << l) - 1) >> l;
+    endfunction
+
+    // First node index of level l in `nodes`.
+    function integer base_of(input integer l);
+        integer j;
+        begin
+            base_of = 0;
+            for (j = 0; j < l; j = j + 1) base_of = base_of + count_at(j);
+        end
+    endfunction
+
+    // Width of the nodes at level l.
+    function integer width_at(input integer l);
+        width_at = (IW + l < OW) ? IW + l : OW;
+    endfunction
+
+    localparam integer TOTAL = base_of(LEVELS + 1);
+
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [TOTAL*OW-1:0] nodes;  // sign-extension bits of inner nodes are never read
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    genvar l, i;
+    generate
+        for (i = 0; i < N; i = i + 1) begin : g_leaf
+            if (OW > IW) begin : g_ext
+                assign nodes[i*OW +: OW] = {{(OW - IW){in[i*IW + IW - 1]}}, in[i*IW +: IW]};
+            end else begin : g_same
+                assign nodes[i*OW +: OW] = in[i*IW +: OW];
+            end
+        end
+        for (l = 1; l <= LEVELS; l = l + 1) begin : g_level
+            localparam integer W    = width_at(l);
+            localparam integer BASE = base_of(l);
+            localparam integer PREV = base_of(l - 1);
+            localparam integer PCNT = count_at(l - 1);
+            for (i = 0; i < count_at(l); i = i + 1) begin : g_node
+                reg [W-1:0] r;
+                if (2 * i + 1 < PCNT) begin : g_add
+                    always @(posedge clk) r <= nodes[(PREV + 2*i)*OW +: W] + nodes[(PREV + 2*i + 1)*OW +: W];
+                end else begin : g_pass
+                    always @(posedge clk) r <= nodes[(PREV + 2*i)*OW +: W];
+                end
+                if (OW > W) begin : g_ext
+                    assign nodes[(BASE + i)*OW +: OW] = {{(OW - W){r[W-1]}}, r};
+                end else begin : g_same
+                    assign nodes[(BASE + i)*OW +: OW] = r;
+                end
+            end
+        end
+    endgenerate
+
+    assign sum = nodes[base_of(LEVELS)*OW +: OW];
+endmodule
+`default_nettype wire
