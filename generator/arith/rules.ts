@@ -1,0 +1,147 @@
+/**
+ * The numeric contracts, in one place. The quantisers, the reference model, the vector
+ * generator, the width pass and the reports all call these functions; nothing else rounds.
+ *
+ * Scales are powers of two everywhere, so requantisation is a shift:
+ * - the input image pixel X (0..255) stands for X · 2^-8;
+ * - a layer's weights are integers v with a per-layer exponent e (w ≈ v · 2^e);
+ * - a layer's accumulator is Σ x·v + B and stands for acc · 2^(k_in + e);
+ * - its output is Y = sat(relu(round(acc / 2^shift))), standing for Y · 2^(k_in + e + shift).
+ */
+
+/** Largest magnitude code of a PoT weight: bits-1 code bits, code 0 meaning zero. */
+export function potMaxCode(bits: number): number {
+  return 2 ** (bits - 1) - 1;
+}
+
+/** Largest magnitude of a symmetric uniform weight of `bits` bits (two's complement, −2^(b−1) unused). */
+export function uniformMaxValue(bits: number): number {
+  return 2 ** (bits - 1) - 1;
+}
+
+/** Packs a PoT weight code: sign bit above a (bits−1)-bit magnitude code m. */
+export function potCode(sign: 0 | 1, m: number, bits: number): number {
+  return m === 0 ? 0 : (sign << (bits - 1)) | m;
+}
+
+/** The integer a PoT code stands for (before the layer's 2^e): 0, or ±2^(m−1). */
+export function potValue(code: number, bits: number): number {
+  const m = code & potMaxCode(bits);
+  if (m === 0) return 0;
+  const magnitude = 2 ** (m - 1);
+  return code >> (bits - 1) ? -magnitude : magnitude;
+}
+
+/** A uniform weight as a `bits`-bit two's-complement code. */
+export function uniformCode(value: number, bits: number): number {
+  return value < 0 ? value + 2 ** bits : value;
+}
+
+/** Rounds half away from zero (used for uniform weights and biases). */
+export function roundHalfAway(x: number): number {
+  return Math.sign(x) * Math.floor(Math.abs(x) + 0.5);
+}
+
+/** A layer's weights quantised: integer values, their hardware codes and the layer exponent e. */
+export interface QuantisedWeights {
+  readonly values: Int32Array;
+  readonly codes: Int32Array;
+  readonly exponent: number;
+}
+
+/**
+ * Power-of-two quantisation with one exponent per layer.
+ * - Levels: ±2^(m−1)·2^e for m = 1..M (M = 2^(bits−1)−1), and 0.
+ * - The largest magnitude, rounded in the log domain, takes the top code M.
+ * - Every other magnitude rounds to the nearest level in the log domain (round(log2|w| − e));
+ *   magnitudes below half the smallest level (|w| < 2^(e−1)) become zero (the zero threshold).
+ * - Finally e is re-based so that the smallest code in use is 1: an exact change of
+ *   representation that keeps shifts, and hence adders, no wider than the levels in use need.
+ */
+export function quantisePot(weights: ArrayLike<number>, bits: number): QuantisedWeights {
+  const maxCode = potMaxCode(bits);
+  let maxAbs = 0;
+  for (let i = 0; i < weights.length; i++) maxAbs = Math.max(maxAbs, Math.abs(weights[i]!));
+  const values = new Int32Array(weights.length);
+  const codes = new Int32Array(weights.length);
+  if (maxAbs === 0) return { values, codes, exponent: 0 };
+  const top = Math.round(Math.log2(maxAbs));
+  const e = top - (maxCode - 1);
+  const ms = new Int32Array(weights.length);
+  let minUsed = maxCode;
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]!;
+    const mag = Math.abs(w);
+    if (mag < 2 ** (e - 1)) continue;
+    const k = Math.min(maxCode - 1, Math.max(0, Math.round(Math.log2(mag) - e)));
+    ms[i] = k + 1;
+    minUsed = Math.min(minUsed, k + 1);
+  }
+  const rebase = minUsed - 1;
+  for (let i = 0; i < weights.length; i++) {
+    const m = ms[i]!;
+    if (m === 0) continue;
+    const sign = weights[i]! < 0 ? 1 : 0;
+    codes[i] = potCode(sign, m - rebase, bits);
+    values[i] = potValue(codes[i]!, bits);
+  }
+  return { values, codes, exponent: e + rebase };
+}
+
+/**
+ * Uniform symmetric quantisation with a power-of-two scale per layer: e is the smallest exponent
+ * with max|w| / 2^e ≤ Q (Q = 2^(bits−1)−1); values round half away from zero and clamp to ±Q.
+ */
+export function quantiseUniform(weights: ArrayLike<number>, bits: number): QuantisedWeights {
+  const q = uniformMaxValue(bits);
+  let maxAbs = 0;
+  for (let i = 0; i < weights.length; i++) maxAbs = Math.max(maxAbs, Math.abs(weights[i]!));
+  const values = new Int32Array(weights.length);
+  const codes = new Int32Array(weights.length);
+  if (maxAbs === 0) return { values, codes, exponent: 0 };
+  const e = Math.ceil(Math.log2(maxAbs / q));
+  for (let i = 0; i < weights.length; i++) {
+    const v = Math.max(-q, Math.min(q, roundHalfAway(weights[i]! / 2 ** e)));
+    values[i] = v;
+    codes[i] = uniformCode(v, bits);
+  }
+  return { values, codes, exponent: e };
+}
+
+/** A float bias in accumulator units 2^accExponent, rounded half away from zero. */
+export function quantiseBias(bias: number, accExponent: number): number {
+  return roundHalfAway(bias / 2 ** accExponent);
+}
+
+/** The constant added before the shift so that it rounds half up: 2^(shift−1), or 0. */
+export function roundingOffset(shift: number): number {
+  return shift > 0 ? 2 ** (shift - 1) : 0;
+}
+
+/**
+ * Requantisation of one accumulator (bias already added): round half up by adding 2^(shift−1),
+ * arithmetic shift right, ReLU, saturate to `bits` unsigned bits.
+ */
+export function requantise(acc: number, shift: number, bits: number): number {
+  const shifted = Math.floor((acc + roundingOffset(shift)) / 2 ** shift);
+  return Math.min(2 ** bits - 1, Math.max(0, shifted));
+}
+
+/**
+ * The smallest shift that brings `peak` (the largest biased accumulator seen in calibration)
+ * within `bits` unsigned bits after rounding: scales stay powers of two.
+ */
+export function calibrateShift(peak: number, bits: number): number {
+  const top = 2 ** bits - 1;
+  let shift = 0;
+  while (Math.floor((peak + roundingOffset(shift)) / 2 ** shift) > top) shift++;
+  return shift;
+}
+
+/** Bits of a two's-complement number that holds every integer in [−bound, bound]. */
+export function signedBits(bound: number): number {
+  if (!Number.isSafeInteger(bound) || bound < 0) throw new RangeError(`bound ${bound} is not a safe non-negative integer`);
+  let bits = 1;
+  while (2 ** (bits - 1) - 1 < bound) bits++;
+  return bits;
+}

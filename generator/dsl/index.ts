@@ -1,0 +1,40 @@
+/**
+ * The model-file DSL: `import { network, conv2d, pot } from 'potgen'`. These builders only
+ * record what the user wrote; every check happens later, in one validation step, so that all
+ * broken rules are reported together with their source locations.
+ */
+import type {
+  Conv2dOptions,
+  NetworkOptions,
+  RawConv2d,
+  RawNetwork,
+  WeightQuantOptions,
+  WeightSource,
+} from './types.ts';
+
+export type * from './types.ts';
+
+/** Describes a whole network; a model file's default export. */
+export function network(options: NetworkOptions): RawNetwork {
+  return { kind: 'network', ...options };
+}
+
+/** A 2-D convolution with bias, requantisation and ReLU. */
+export function conv2d(options: Conv2dOptions): RawConv2d {
+  return { kind: 'conv2d', ...options };
+}
+
+/** Power-of-two weights: `bits` = 1 sign bit + (bits-1)-bit exponent code; each product is a shift. */
+export function pot(options: { bits: number }): WeightQuantOptions {
+  return { kind: 'pot', bits: options.bits };
+}
+
+/** Uniform two's-complement weights of `bits` bits; each product is a multiply (the baseline). */
+export function uniform(options: { bits: number }): WeightQuantOptions {
+  return { kind: 'uniform', bits: options.bits };
+}
+
+/** Seeded random float weights (He-style scaling), for examples and tests. */
+export function randomWeights(seed: number): WeightSource {
+  return { kind: 'random', seed };
+}

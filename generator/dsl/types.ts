@@ -1,0 +1,102 @@
+/**
+ * What a model file describes, as the user wrote it (`Raw*`) and after validation filled in the
+ * defaults (`*Spec`). Both are plain readonly data; the loader keeps their source locations aside.
+ */
+
+/** How a layer's weights are quantised: power-of-two codes (shifts) or uniform integers (multiplies). */
+export interface WeightQuantOptions {
+  readonly kind: 'pot' | 'uniform';
+  /** Total code width including the sign bit, 2..8. */
+  readonly bits: number;
+}
+
+/** Where the float weights come from. */
+export type WeightSource =
+  | { readonly kind: 'random'; readonly seed: number }
+  | { readonly kind: 'file'; readonly path: string };
+
+/** The image that enters the network: unsigned 8-bit pixels, channels innermost. */
+export interface InputOptions {
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+/** Options of a 2-D convolution followed by requantisation and ReLU, as the user writes them. */
+export interface Conv2dOptions {
+  /** Unique layer name; also names the generated module and the weight tensors (`<name>.weight`). */
+  readonly name: string;
+  readonly outChannels: number;
+  /** Square kernel size, 1..7. */
+  readonly kernel: number;
+  /** Default 1. */
+  readonly stride?: number;
+  /** `valid` (no padding, default) or `same` (zero padding of (kernel-1)/2 on every side). */
+  readonly padding?: 'valid' | 'same';
+  /** Whether the layer adds a bias; default true. */
+  readonly bias?: boolean;
+  /** Default `pot({ bits: 4 })`. */
+  readonly weights?: WeightQuantOptions;
+  /** Width of the unsigned output activations, 2..16; default 8. */
+  readonly activationBits?: number;
+  /** Output channels computed in parallel; must divide `outChannels`. Default 1. */
+  readonly pe?: number;
+  /** Input channels multiplied per cycle by each PE; must divide the input channels. Default 1. */
+  readonly simd?: number;
+  /** Requantisation right shift; default: calibrated on sample inputs. */
+  readonly shift?: number;
+}
+
+/** A conv2d layer as the DSL returns it, before validation. */
+export interface RawConv2d extends Conv2dOptions {
+  readonly kind: 'conv2d';
+}
+
+/** Any layer before validation. */
+export type RawLayer = RawConv2d;
+
+/** Options of a whole network, as the user writes them. */
+export interface NetworkOptions {
+  /** Design name: a Verilog identifier; prefixes every generated module. */
+  readonly name: string;
+  readonly input: InputOptions;
+  /** A path (relative to the model file) to a .json / .npy directory, or `randomWeights(seed)`. */
+  readonly weights: string | WeightSource;
+  readonly layers: readonly RawLayer[];
+  /** Seed of the sample images used to calibrate shifts and to make test vectors; default 1. */
+  readonly sampleSeed?: number;
+}
+
+/** A network as the DSL returns it, before validation. */
+export interface RawNetwork extends NetworkOptions {
+  readonly kind: 'network';
+}
+
+/** A validated conv2d layer: every default filled in, every rule checked. */
+export interface Conv2dSpec {
+  readonly kind: 'conv2d';
+  readonly name: string;
+  readonly outChannels: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly padding: 'valid' | 'same';
+  readonly bias: boolean;
+  readonly weights: WeightQuantOptions;
+  readonly activationBits: number;
+  readonly pe: number;
+  readonly simd: number;
+  readonly shift: number | undefined;
+}
+
+/** Any validated layer. */
+export type LayerSpec = Conv2dSpec;
+
+/** A validated network. Paths are absolute. */
+export interface NetworkSpec {
+  readonly kind: 'network';
+  readonly name: string;
+  readonly input: InputOptions & { readonly bits: 8 };
+  readonly weights: WeightSource;
+  readonly layers: readonly LayerSpec[];
+  readonly sampleSeed: number;
+}

@@ -1,0 +1,95 @@
+/**
+ * The intermediate representations: plain readonly data, tagged by `kind`, never holding
+ * rendered text. The integer IR is what quantisation produces; the hardware IR adds what the
+ * passes decide (widths, folding, buffer sizes, names, cycle counts).
+ */
+import type { Shape } from '../validate/shapes.ts';
+
+/** A conv layer in integers: weights [o][ky][kx][c], bias in accumulator units, requant shift. */
+export interface ConvLayerIR {
+  readonly kind: 'conv2d';
+  readonly name: string;
+  readonly input: Shape;
+  readonly output: Shape;
+  readonly inputBits: number;
+  readonly outputBits: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly pad: number;
+  readonly quant: 'pot' | 'uniform';
+  readonly weightBits: number;
+  /** Hardware codes: PoT sign|m, or uniform two's complement, `weightBits` wide. */
+  readonly weightCodes: readonly number[];
+  /** The integers the codes stand for. */
+  readonly weightValues: readonly number[];
+  /** Scale exponents: weights ≈ v·2^weightExponent; input X stands for X·2^inputExponent. */
+  readonly weightExponent: number;
+  readonly inputExponent: number;
+  readonly bias: readonly number[];
+  readonly shift: number;
+  readonly pe: number;
+  readonly simd: number;
+}
+
+/** Any integer layer. */
+export type LayerIR = ConvLayerIR;
+
+/** A quantised network. */
+export interface NetworkIR {
+  readonly kind: 'network';
+  readonly name: string;
+  /** The model file it came from, named in generated headers. */
+  readonly source: string;
+  readonly input: Shape & { readonly bits: number };
+  readonly layers: readonly LayerIR[];
+  /** Seed of the sample images (calibration and test vectors). */
+  readonly sampleSeed: number;
+}
+
+/** Bit widths of a conv layer's datapath, all from exact worst-case bounds. */
+export interface ConvWidths {
+  /** Signed width of one product (activation × weight). */
+  readonly product: number;
+  /** Signed width of the accumulator: holds Σ|x·w| over the fan-in for the worst channel. */
+  readonly accumulator: number;
+  /** Signed width after adding bias and the rounding offset. */
+  readonly requant: number;
+}
+
+/** How a conv layer's work is folded onto its PE × SIMD array. */
+export interface ConvFolding {
+  /** Output-channel groups: outChannels / pe. */
+  readonly peFolds: number;
+  /** Input-channel groups: inChannels / simd. */
+  readonly simdFolds: number;
+  /** Cycles per output-channel group: kernel² · simdFolds. */
+  readonly accumulateCycles: number;
+  /** Cycles per output pixel: peFolds · accumulateCycles (also the weight ROM depth). */
+  readonly cyclesPerPixel: number;
+}
+
+/** A conv layer ready for emission. */
+export interface ConvLayerHW extends ConvLayerIR {
+  /** `<design>_<layer>`: the generated module and the prefix of its helpers. */
+  readonly moduleName: string;
+  readonly widths: ConvWidths;
+  readonly folding: ConvFolding;
+  /** Rows held by the line buffer (ring of whole input rows). */
+  readonly bufferRows: number;
+  /** Depth of the output FIFO that absorbs the pipeline on back-pressure. */
+  readonly fifoDepth: number;
+  /** Largest shift in use (PoT) — the barrel shifters' range. */
+  readonly maxShift: number;
+  /** Cycles per frame in steady state: max(input pixels, output pixels · cyclesPerPixel). */
+  readonly cyclesPerFrame: number;
+}
+
+/** Any hardware layer. */
+export type LayerHW = ConvLayerHW;
+
+/** A network ready for emission. */
+export interface NetworkHW extends Omit<NetworkIR, 'layers'> {
+  readonly layers: readonly LayerHW[];
+  /** Steady-state cycles per inference: the slowest layer's cycles per frame. */
+  readonly cyclesPerFrame: number;
+}

@@ -1,0 +1,241 @@
+/**
+ * The one validation step: checks a raw network against the declared attributes and the
+ * cross-layer rules, reports every broken rule together with its source location and fix, and
+ * returns the network with all defaults filled in.
+ */
+import path from 'node:path';
+import type { Conv2dSpec, LayerSpec, NetworkSpec, RawLayer, RawNetwork, WeightSource } from '../dsl/types.ts';
+import { DiagnosticsError, type Diagnostic } from '../errors.ts';
+import type { Locator } from '../load/locations.ts';
+import { CONV2D_ATTRIBUTES, INPUT_ATTRIBUTES, LIMITS, type AttributeRule } from './attributes.ts';
+import { convOutputShape, convPadding, type Shape } from './shapes.ts';
+
+/** Words a design or layer name may not be, since they become Verilog identifiers. */
+const VERILOG_KEYWORDS = new Set(
+  'always and assign begin buf case casex casez cmos deassign default defparam disable edge else end endcase endfunction endgenerate endmodule endprimitive endspecify endtable endtask event for force forever fork function generate genvar if initial inout input integer join localparam macromodule module nand negedge nmos nor not or output parameter posedge pulldown pullup rcmos real realtime reg release repeat rnmos rpmos rtran rtranif0 rtranif1 scalared signed specify specparam strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1 triand trior trireg unsigned vectored wait wand weak0 weak1 while wire wor xnor xor logic bit byte int'.split(' '),
+);
+
+const NETWORK_KEYS = ['kind', 'name', 'input', 'weights', 'layers', 'sampleSeed'];
+
+/** Collects diagnostics for one network, each located at the property it is about. */
+class Checker {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(private readonly locator: Locator) {}
+
+  error(owner: object, prop: string | undefined, message: string, fix?: string): void {
+    const location = this.locator.locate(owner, prop);
+    this.diagnostics.push({ ...(location ? { location } : {}), message, ...(fix ? { fix } : {}) });
+  }
+
+  /** Checks the keys of `obj` against `known`, suggesting the nearest known key for a typo. */
+  unknownKeys(obj: object, known: readonly string[], what: string, locOwner: object = obj, prefix = ''): void {
+    for (const key of Object.keys(obj)) {
+      if (known.includes(key)) continue;
+      const near = nearest(key, known.filter((k) => k !== 'kind'));
+      this.error(locOwner, prefix + key, `${what} has no option '${key}'.`, near ? `Did you mean '${near}'?` : undefined);
+    }
+  }
+
+  /** Checks one attribute and returns its value with the default applied (undefined if invalid). */
+  attribute(owner: object, prefix: string, key: string, rule: AttributeRule, what: string, source: object = owner): unknown {
+    const value = (source as Record<string, unknown>)[key];
+    const prop = prefix + key;
+    const at = (message: string, fix?: string): undefined => {
+      this.error(owner, prop, message, fix);
+      return undefined;
+    };
+    if (value === undefined) {
+      if ('default' in rule) return rule.default;
+      if (rule.type === 'int' && rule.optional) return undefined;
+      return at(`${what} needs '${key}'.`);
+    }
+    switch (rule.type) {
+      case 'int':
+        if (typeof value !== 'number' || !Number.isInteger(value)) return at(`${what}: '${key}' must be a whole number, not ${show(value)}.`);
+        if (value < rule.min || value > rule.max) {
+          return at(`${what}: '${key}' is ${value}, outside the allowed range ${rule.min}..${rule.max}.`);
+        }
+        return value;
+      case 'enum':
+        if (typeof value !== 'string' || !rule.values.includes(value)) {
+          return at(`${what}: '${key}' is ${show(value)}; it must be one of ${rule.values.map((v) => `'${v}'`).join(', ')}.`);
+        }
+        return value;
+      case 'bool':
+        if (typeof value !== 'boolean') return at(`${what}: '${key}' must be true or false, not ${show(value)}.`);
+        return value;
+      case 'identifier':
+        return this.identifier(owner, prop, value, `${what}: '${key}'`);
+      case 'quant': {
+        const q = value as { kind?: unknown; bits?: unknown };
+        if (typeof q !== 'object' || q === null || (q.kind !== 'pot' && q.kind !== 'uniform')) {
+          return at(`${what}: '${key}' must be pot({ bits }) or uniform({ bits }), not ${show(value)}.`);
+        }
+        const { min, max } = LIMITS.weightBits;
+        if (typeof q.bits !== 'number' || !Number.isInteger(q.bits) || q.bits < min || q.bits > max) {
+          return at(`${what}: ${q.kind} weights have ${show(q.bits)} bits; the allowed range is ${min}..${max}.`);
+        }
+        return { kind: q.kind, bits: q.bits };
+      }
+    }
+  }
+
+  identifier(owner: object, prop: string, value: unknown, what: string): string | undefined {
+    if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(value)) {
+      this.error(owner, prop, `${what} is ${show(value)}, which is not a valid name.`, 'Use a letter followed by letters, digits or underscores.');
+      return undefined;
+    }
+    if (VERILOG_KEYWORDS.has(value)) {
+      this.error(owner, prop, `${what} is '${value}', a Verilog keyword.`, 'Choose another name.');
+      return undefined;
+    }
+    return value;
+  }
+}
+
+/**
+ * Validates a raw network and fills in defaults. `modelFile` anchors relative weight paths.
+ * Throws DiagnosticsError listing every broken rule.
+ */
+export function validateNetwork(raw: RawNetwork, locator: Locator, modelFile: string): NetworkSpec {
+  const c = new Checker(locator);
+  c.unknownKeys(raw, NETWORK_KEYS, 'network');
+  const name = c.attribute(raw, '', 'name', { type: 'identifier' }, 'network') as string | undefined;
+  const input = validateInput(c, raw);
+  const weights = validateWeightSource(c, raw, modelFile);
+  const sampleSeed = c.attribute(raw, '', 'sampleSeed', { type: 'int', min: 0, max: 2 ** 31 - 1, default: 1 }, 'network') as number;
+
+  const layers: LayerSpec[] = [];
+  if (!Array.isArray(raw.layers) || raw.layers.length === 0) {
+    c.error(raw, 'layers', 'the network has no layers.', 'Add at least one conv2d({ ... }) to layers.');
+  } else {
+    let shape: Shape | undefined = input;
+    const names = new Set<string>();
+    raw.layers.forEach((layer, index) => {
+      const spec = validateLayer(c, layer, index, shape);
+      if (spec) {
+        if (names.has(spec.name)) c.error(layer, 'name', `two layers are named '${spec.name}'.`, 'Give every layer a unique name.');
+        names.add(spec.name);
+        layers.push(spec);
+        shape = shape && convOutputShape(spec, shape);
+      } else {
+        shape = undefined; // the rest of the shape chain is unknown; keep checking attributes
+      }
+    });
+  }
+  if (c.diagnostics.length > 0 || !name || !input || !weights) throw new DiagnosticsError(c.diagnostics);
+  return { kind: 'network', name, input: { ...input, bits: 8 }, weights, layers, sampleSeed };
+}
+
+function validateInput(c: Checker, raw: RawNetwork): Shape | undefined {
+  const input = raw.input as unknown;
+  if (typeof input !== 'object' || input === null) {
+    c.error(raw, 'input', `the network's 'input' must be { height, width, channels }, not ${show(input)}.`);
+    return undefined;
+  }
+  c.unknownKeys(input, Object.keys(INPUT_ATTRIBUTES), 'input', raw, 'input.');
+  const values: Record<string, number> = {};
+  let ok = true;
+  for (const [key, rule] of Object.entries(INPUT_ATTRIBUTES)) {
+    const value = c.attribute(raw, 'input.', key, rule, 'input', input);
+    if (value === undefined) ok = false;
+    else values[key] = value as number;
+  }
+  return ok ? { height: values.height!, width: values.width!, channels: values.channels! } : undefined;
+}
+
+function validateWeightSource(c: Checker, raw: RawNetwork, modelFile: string): WeightSource | undefined {
+  const w = raw.weights as unknown;
+  if (typeof w === 'string' && w.length > 0) return { kind: 'file', path: path.resolve(path.dirname(modelFile), w) };
+  if (typeof w === 'object' && w !== null && (w as WeightSource).kind === 'random') {
+    const seed = (w as { seed?: unknown }).seed;
+    if (typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32) return { kind: 'random', seed };
+    c.error(raw, 'weights', `the weight seed is ${show(seed)}; it must be a whole number from 0 to 2^32-1.`);
+    return undefined;
+  }
+  c.error(raw, 'weights', `'weights' is ${show(w)}.`, "Give a path such as './weights.json' or randomWeights(seed).");
+  return undefined;
+}
+
+function validateLayer(c: Checker, layer: RawLayer, index: number, input: Shape | undefined): LayerSpec | undefined {
+  const kind = (layer as { kind?: unknown } | undefined)?.kind;
+  if (kind !== 'conv2d') {
+    c.error(layer ?? {}, undefined, `layer ${index + 1} is ${show(layer)}, not a layer.`, 'Use conv2d({ ... }).');
+    return undefined;
+  }
+  const label = typeof layer.name === 'string' ? `conv2d '${layer.name}'` : `conv2d layer ${index + 1}`;
+  c.unknownKeys(layer, ['kind', ...Object.keys(CONV2D_ATTRIBUTES)], label);
+  const values: Record<string, unknown> = {};
+  let ok = true;
+  for (const [key, rule] of Object.entries(CONV2D_ATTRIBUTES)) {
+    const value = c.attribute(layer, '', key, rule, label);
+    if (value === undefined && !(rule.type === 'int' && rule.optional)) ok = false;
+    values[key] = value;
+  }
+  if (!ok) return undefined;
+  const spec = { kind: 'conv2d', ...values } as Conv2dSpec;
+  const before = c.diagnostics.length;
+  checkConvRules(c, layer, spec, label, input);
+  return c.diagnostics.length === before ? spec : undefined;
+}
+
+/** The rules that relate a conv layer's attributes to each other and to its input. */
+function checkConvRules(c: Checker, layer: RawLayer, spec: Conv2dSpec, label: string, input: Shape | undefined): void {
+  if (spec.padding === 'same' && spec.kernel % 2 === 0) {
+    c.error(layer, 'padding', `${label}: 'same' padding needs an odd kernel, but the kernel is ${spec.kernel}.`, `Use kernel ${spec.kernel + 1} or padding 'valid'.`);
+  }
+  if (spec.outChannels % spec.pe !== 0) {
+    c.error(layer, 'pe', `${label}: pe = ${spec.pe} does not divide outChannels = ${spec.outChannels}.`, `Choose pe from ${divisors(spec.outChannels).join(', ')}.`);
+  }
+  if (!input) return;
+  if (input.channels % spec.simd !== 0) {
+    c.error(layer, 'simd', `${label}: simd = ${spec.simd} does not divide the ${input.channels} input channels.`, `Choose simd from ${divisors(input.channels).join(', ')}.`);
+  }
+  const pad = spec.padding === 'same' && spec.kernel % 2 === 1 ? convPadding(spec) : 0;
+  const side = Math.min(input.height, input.width) + 2 * pad;
+  if (spec.kernel > side) {
+    c.error(layer, 'kernel', `${label}: the kernel (${spec.kernel}x${spec.kernel}) is larger than its ${input.height}x${input.width} input${pad ? ` padded by ${pad}` : ''}.`, `Use a kernel of at most ${side}.`);
+  }
+}
+
+/** All divisors of n, ascending. */
+export function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
+  return out;
+}
+
+/** The known word nearest to `word` by edit distance, if it is close enough to be a typo. */
+function nearest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** A value as a user would write it, for messages. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === undefined) return 'missing';
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  try {
+    return JSON.stringify(value).slice(0, 60);
+  } catch {
+    return String(value);
+  }
+}

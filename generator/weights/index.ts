@@ -1,0 +1,26 @@
+/** Weight-file readers (.npy, .npz, JSON), a seeded PRNG, and checks shared by them. */
+
+import { WeightFileError } from '../errors.ts';
+import { formatIndex, unravelIndex, type NdArray } from './npy.ts';
+
+export { readNpy, writeNpy, unravelIndex, formatIndex, type NdArray } from './npy.ts';
+export { readNpz, writeNpz, writeZip, crc32 } from './npz.ts';
+export { readJsonTensors } from './json.ts';
+export { createRng, type Rng } from './random.ts';
+
+/**
+ * Throws a WeightFileError naming the tensor, the flat index and the multi-dimensional index of
+ * the first NaN or infinity in `arr`, e.g. "weights.json: tensor conv1.weight holds NaN at index
+ * [2,0,1,1] (flat index 25); every weight must be a finite number."
+ */
+export function checkFinite(name: string, arr: NdArray, where: string): void {
+  const { data } = arr;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number;
+    if (!Number.isFinite(v)) {
+      throw new WeightFileError(
+        `${where}: tensor ${name} holds ${v} at index ${formatIndex(unravelIndex(i, arr.shape))} (flat index ${i}); every weight must be a finite number.`,
+      );
+    }
+  }
+}
