@@ -4,10 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FeatureMap } from '../arith/conv.ts';
-import type { NetworkSpec, WeightQuantOptions } from '../dsl/types.ts';
+import type { NetworkSpec, RawNetwork, WeightQuantOptions } from '../dsl/types.ts';
 import { emitDesign, type BuildPlan } from '../emit/emitDesign.ts';
 import type { NetworkHW, NetworkIR } from '../ir/types.ts';
 import { displayPath, loadModel } from '../load/loadModel.ts';
+import type { Locator } from '../load/locations.ts';
 import { lowerToHardware } from '../passes/lowerToHardware.ts';
 import { quantiseNetwork } from '../quantise/quantiseNetwork.ts';
 import { randomImages } from '../quantise/samples.ts';
@@ -47,6 +48,15 @@ const CALIBRATION_IMAGES = 8;
 /** Builds a model file into a BuildPlan. Throws PotgenError (with locations) on bad input. */
 export function buildDesign(modelPath: string, options: BuildOptions = {}): BuildResult {
   const model = loadModel(modelPath);
+  return buildNetwork(model.network, model.locator, model.file, options);
+}
+
+/**
+ * Builds a network the DSL made, from validation on. `file` anchors relative weight paths and
+ * names the source in generated headers; `locator` places errors (noLocations if none).
+ */
+export function buildNetwork(network: RawNetwork, locator: Locator, file: string, options: BuildOptions = {}): BuildResult {
+  const model = { network, locator, file };
   const validated = validateNetwork(model.network, model.locator, model.file);
   const spec: NetworkSpec = options.quant
     ? { ...validated, layers: validated.layers.map((l) => ({ ...l, weights: options.quant! })) }
