@@ -10,6 +10,8 @@ import { runTool } from './tools.ts';
 export interface SimulationResult {
   readonly passed: number;
   readonly failed: number;
+  /** vvp's exit status: non-zero after $fatal. */
+  readonly exitCode: number;
   /** True when vvp exited 0 and the testbench printed its closing line with 0 failed. */
   readonly ok: boolean;
   /** Cycles between consecutive frame ends in the full-rate phase. */
@@ -41,6 +43,7 @@ export function simulate(designDir: string, options: { seed?: number; extraRtl?:
     return {
       passed,
       failed,
+      exitCode: run.status,
       ok: run.status === 0 && closing !== undefined && failed === 0,
       measuredCyclesPerFrame: measured,
       analyticCyclesPerFrame: manifest.cyclesPerFrame,

@@ -1,0 +1,132 @@
+/**
+ * The `potgen` command line: build, sim, lint and synth. User mistakes print one clear message
+ * and exit 1; anything else is a bug and prints its stack with exit 2.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import type { WeightQuantOptions } from '../dsl/types.ts';
+import { PotgenError } from '../errors.ts';
+import { buildDesign, VERSION } from '../pipeline/buildDesign.ts';
+import { lint } from '../run/lint.ts';
+import { readManifest } from '../run/manifest.ts';
+import { simulate } from '../run/simulate.ts';
+import { synthesiseXilinx } from '../run/yosys.ts';
+import { writePlan } from '../write/writePlan.ts';
+
+/** Progress goes to stderr so that stdout stays the result. */
+function step(message: string): void {
+  process.stderr.write(`potgen: ${message}\n`);
+}
+
+function parseQuant(value: string): WeightQuantOptions {
+  const m = /^(pot|uniform):(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError('expected pot:<bits> or uniform:<bits>, e.g. uniform:8.');
+  return { kind: m[1] as 'pot' | 'uniform', bits: Number(m[2]) };
+}
+
+function parseCount(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number of at least ${min}.`);
+    return n;
+  };
+}
+
+const program = new Command()
+  .name('potgen')
+  .version(VERSION)
+  .description('Generate bit-exact Verilog for power-of-two quantised CNNs, with a uniform baseline, testbenches and reports.')
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('build')
+  .description('Build a model file into RTL, a self-checking testbench and golden vectors.')
+  .argument('<model>', 'the TypeScript model file (export default network({ ... }))')
+  .option('-o, --out <dir>', 'output folder (default: rtl-out/<design name>)')
+  .option('--quant <kind:bits>', 'override every layer\'s weights, e.g. uniform:8 for the baseline twin', parseQuant)
+  .option('--steady-frames <n>', 'testbench frames at full rate, for measuring cycles per frame', parseCount(2), 2)
+  .option('--stress-frames <n>', 'testbench frames with random bubbles and back-pressure', parseCount(0), 2)
+  .option('--dump-ir', 'print the hardware IR as JSON instead of writing files')
+  .addHelpText('after', '\nExample:\n  potgen build examples/conv3x3.ts -o rtl-out/conv3x3\n  potgen build examples/conv3x3.ts --quant uniform:4 -o rtl-out/conv3x3_u4')
+  .action((model: string, opts: { out?: string; quant?: WeightQuantOptions; steadyFrames: number; stressFrames: number; dumpIr?: boolean }) => {
+    step(`building ${model}`);
+    const result = buildDesign(model, {
+      ...(opts.quant ? { quant: opts.quant } : {}),
+      steadyFrames: opts.steadyFrames,
+      stressFrames: opts.stressFrames,
+    });
+    if (opts.dumpIr) {
+      process.stdout.write(`${JSON.stringify(result.hw, null, 2)}\n`);
+      return;
+    }
+    const out = opts.out ?? path.join('rtl-out', result.hw.name);
+    writePlan(result.plan, out);
+    console.log(`${result.hw.name}: ${result.plan.size} files written to ${out}`);
+    for (const l of result.hw.layers) {
+      const zeros = l.weightValues.filter((v) => v === 0).length;
+      console.log(
+        `  ${l.name}: ${l.input.height}x${l.input.width}x${l.input.channels} -> ${l.output.height}x${l.output.width}x${l.output.channels}, ` +
+          `${l.weightBits}-bit ${l.quant} weights (${zeros}/${l.weightValues.length} zero), PE ${l.pe} x SIMD ${l.simd}, ` +
+          `${l.folding.cyclesPerPixel} cycles/pixel, accumulator ${l.widths.accumulator} bits, shift ${l.shift}`,
+      );
+    }
+    console.log(`  ${result.hw.cyclesPerFrame} cycles per inference (steady state)`);
+  });
+
+program
+  .command('sim')
+  .description('Simulate a built design under Icarus Verilog against its golden vectors.')
+  .argument('<design-dir>', 'a folder written by potgen build')
+  .option('--seed <n>', 'seed of the random bubbles and back-pressure', parseCount(0), 1)
+  .action((dir: string, opts: { seed: number }) => {
+    const manifest = readManifest(dir);
+    step(`simulating ${manifest.design} (${manifest.frames} frames) with Icarus Verilog`);
+    const result = simulate(dir, { seed: opts.seed });
+    const lines = result.log.split('\n').filter((l) => /^(error|latency|cycles per frame|\d+ passed)/.test(l));
+    console.log(lines.join('\n'));
+    console.log(`simulation took ${result.seconds.toFixed(2)} s`);
+    if (!result.ok) throw new PotgenError(`Simulation of ${manifest.design} failed: ${result.failed} check(s) failed.`);
+  });
+
+program
+  .command('lint')
+  .description('Lint a built design\'s RTL with Verilator -Wall (any warning fails).')
+  .argument('<design-dir>', 'a folder written by potgen build')
+  .action((dir: string) => {
+    const manifest = readManifest(dir);
+    const result = lint(dir);
+    if (!result.clean) {
+      console.log(result.log);
+      throw new PotgenError(`Verilator found ${result.warnings.length} problem(s) in ${manifest.design}.`);
+    }
+    console.log(`${manifest.design}: ${manifest.rtl.length} files lint clean (verilator --lint-only -Wall)`);
+  });
+
+program
+  .command('synth')
+  .description('Synthesise a built design for UltraScale+ with Yosys and report resources.')
+  .argument('<design-dir>', 'a folder written by potgen build')
+  .action(async (dir: string) => {
+    const manifest = readManifest(dir);
+    step(`synthesising ${manifest.top} with Yosys (synth_xilinx -family xcup); this takes a few seconds`);
+    const files = Object.fromEntries(manifest.rtl.map((f) => [path.basename(f), readFileSync(path.join(dir, f), 'utf8')]));
+    const r = await synthesiseXilinx(files, manifest.top);
+    console.log(`${manifest.top}: ${r.luts} LUT, ${r.flipFlops} FF, ${r.carry} CARRY4, ${r.dsp} DSP48E2, ${r.bram} BRAM36, ${r.lutram} LUTRAM, ${r.latches} latches (${r.seconds.toFixed(1)} s)`);
+    if (r.latches > 0) throw new PotgenError(`${manifest.top} infers ${r.latches} latch(es).`);
+  });
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (e) {
+    if (e instanceof PotgenError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`potgen: internal error (please report it): ${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  }
+}

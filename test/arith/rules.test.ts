@@ -1,0 +1,85 @@
+/** The numeric contracts, checked against values worked out by hand. */
+import { describe, expect, it } from 'vitest';
+import {
+  calibrateShift,
+  potValue,
+  quantiseBias,
+  quantisePot,
+  quantiseUniform,
+  requantise,
+  roundHalfAway,
+  signedBits,
+} from '../../generator/arith/rules.ts';
+
+describe('quantisePot', () => {
+  it('rounds in the log domain, puts the largest weight on the top code and zeroes below half the smallest level', () => {
+    // 4 bits: M = 7 levels. max |w| = 1 → top exponent 0 → e = 0 − 6 = −6.
+    // 0.3: log2 = −1.737, +6 = 4.26 → k 4 → m 5. 0.01: |w| ≥ 2^−7 → k = max(0, round(−0.64)) = 0 → m 1.
+    // 0.005 < 2^−7 → zero.
+    const q = quantisePot([1, 0.5, 0.25, -0.3, 0.01, 0.005, 0], 4);
+    expect(q.exponent).toBe(-6);
+    expect(Array.from(q.values)).toEqual([64, 32, 16, -16, 1, 0, 0]);
+    expect(Array.from(q.codes)).toEqual([7, 6, 5, 0b1101, 1, 0, 0]);
+  });
+
+  it('re-bases the exponent so that the smallest code in use is 1', () => {
+    // All weights within 4 levels of the top: codes 7..5 become 3..1 and e rises by 4.
+    const q = quantisePot([1, -0.5, 0.25], 4);
+    expect(q.exponent).toBe(-2);
+    expect(Array.from(q.values)).toEqual([4, -2, 1]);
+    expect(Array.from(q.codes)).toEqual([3, 0b1010, 1]);
+  });
+
+  it('clamps to the top code and keeps an all-zero tensor at zero', () => {
+    expect(Array.from(quantisePot([0, 0], 3).values)).toEqual([0, 0]);
+    // 3 bits: M = 3. max 1.45 rounds to 2^1 in the log domain (log2 1.45 = 0.54) → e = 1 − 2 = −1.
+    const q = quantisePot([1.45, 0.6], 3);
+    expect(q.exponent).toBe(-1);
+    expect(Array.from(q.values)).toEqual([4, 1]);
+  });
+
+  it('decodes codes into ±2^(m−1)', () => {
+    expect(potValue(0b0000, 4)).toBe(0);
+    expect(potValue(0b1000, 4)).toBe(0);
+    expect(potValue(0b0001, 4)).toBe(1);
+    expect(potValue(0b1111, 4)).toBe(-64);
+  });
+});
+
+describe('quantiseUniform', () => {
+  it('uses the smallest power-of-two scale that fits and rounds half away from zero', () => {
+    // 4 bits: Q = 7. max 1.0 → e = ceil(log2(1/7)) = −2 → scale 0.25.
+    const q = quantiseUniform([1, -0.375, 0.125, -0.124], 4);
+    expect(q.exponent).toBe(-2);
+    expect(Array.from(q.values)).toEqual([4, -2, 1, 0]);
+    expect(Array.from(q.codes)).toEqual([4, 14, 1, 0]);
+  });
+});
+
+describe('requantisation', () => {
+  it('adds 2^(shift−1), shifts arithmetically, applies ReLU and saturates', () => {
+    expect(requantise(1003, 3, 8)).toBe(125); // (1003 + 4) / 8 = 125.875 → 125
+    expect(requantise(1004, 3, 8)).toBe(126); // exactly half rounds up
+    expect(requantise(-5, 1, 8)).toBe(0);
+    expect(requantise(100000, 2, 8)).toBe(255);
+    expect(requantise(17, 0, 4)).toBe(15);
+  });
+
+  it('calibrates the smallest shift that fits the peak', () => {
+    expect(calibrateShift(1000, 8)).toBe(2); // (1000 + 2) / 4 = 250
+    expect(calibrateShift(255, 8)).toBe(0);
+    expect(calibrateShift(-3, 8)).toBe(0);
+  });
+
+  it('quantises biases to accumulator units', () => {
+    expect(quantiseBias(0.3, -4)).toBe(5); // 0.3 · 16 = 4.8
+    expect(quantiseBias(-0.03125, -4)).toBe(-1); // −0.5 rounds away from zero
+    expect(roundHalfAway(2.5)).toBe(3);
+  });
+});
+
+describe('signedBits', () => {
+  it('gives the two\'s-complement width that holds ±bound', () => {
+    expect([0, 1, 2, 127, 128, 255].map(signedBits)).toEqual([1, 2, 3, 8, 9, 9]);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Extreme weights and activations: every weight at the largest code (plus one at the smallest, so
+ * the codes span the whole range), every pixel 255. The accumulators reach their exact worst-case
+ * bound, outputs saturate, and the RTL must still match the reference model bit for bit.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FeatureMap } from '../../generator/arith/conv.ts';
+import { conv2d, network, pot, uniform } from '../../generator/dsl/index.ts';
+import type { WeightQuantOptions } from '../../generator/dsl/types.ts';
+import { runNetwork } from '../../generator/reference/referenceModel.ts';
+import { simulate } from '../../generator/run/simulate.ts';
+import { buildInto, tempDir } from '../support/designs.ts';
+
+const H = 5;
+const W = 5;
+const C = 16;
+const OC = 4;
+const K = 3;
+
+function image(value: (i: number) => number): FeatureMap {
+  return { height: H, width: W, channels: C, data: Int32Array.from({ length: H * W * C }, (_, i) => value(i)) };
+}
+const allMax = image(() => 255);
+const ramp = image((i) => (i * 37) % 256);
+
+/** Channels 0 and 1 all +max, 2 and 3 all −max; the last weight of each channel is `tiny` (the smallest PoT level). */
+function extremeWeights(tiny: number): number[] {
+  const fanIn = C * K * K;
+  return Array.from({ length: OC * fanIn }, (_, i) => {
+    const sign = Math.floor(i / fanIn) < 2 ? 1 : -1;
+    return (i % fanIn === fanIn - 1 ? tiny : 1) * sign;
+  });
+}
+
+describe.each<[string, WeightQuantOptions]>([
+  ['pot5', pot({ bits: 5 })],
+  ['pot3', pot({ bits: 3 })],
+  ['uniform8', uniform({ bits: 8 })],
+  ['uniform2', uniform({ bits: 2 })],
+])('extreme values, %s weights', (label, weights) => {
+  const dir = tempDir();
+  const tiny = weights.kind === 'pot' ? 2 ** -(2 ** (weights.bits - 1) - 2) : 2 ** -20;
+  writeFileSync(
+    path.join(dir, 'weights.json'),
+    JSON.stringify({ 'conv.weight': { shape: [OC, C, K, K], data: extremeWeights(tiny) }, 'conv.bias': [0, 1000, -1000, 0] }),
+  );
+  it.each([
+    ['saturating (shift 0)', 0],
+    ['calibrated on all-255 images', undefined],
+  ])('%s', (_, shift) => {
+    const net = network({
+      name: `extreme_${label}_${shift ?? 'cal'}`,
+      input: { height: H, width: W, channels: C },
+      weights: 'weights.json',
+      layers: [conv2d({ name: 'conv', outChannels: OC, kernel: K, padding: 'same', weights, pe: 2, simd: 8, ...(shift === undefined ? {} : { shift }) })],
+    });
+    const built = buildInto(dir, net, { images: [allMax, allMax, ramp, allMax], calibration: [allMax] });
+    const layer = built.hw.layers[0]!;
+    if (weights.kind === 'pot') {
+      // The codes span the whole range: the largest shift is 2^(bits-1) - 2.
+      expect(layer.maxShift).toBe(2 ** (weights.bits - 1) - 2);
+    }
+    // The accumulator holds exactly the worst case: Σ|w|·255 for the fullest channel.
+    const fanIn = C * K * K;
+    const worst = Math.max(...[0, 1, 2, 3].map((o) => layer.weightValues.slice(o * fanIn, (o + 1) * fanIn).reduce((a, v) => a + Math.abs(v) * 255, 0)));
+    expect(2 ** (layer.widths.accumulator - 1) - 1).toBeGreaterThanOrEqual(worst);
+    expect(2 ** (layer.widths.accumulator - 2) - 1).toBeLessThan(worst);
+    // The oracle's outputs for the all-255 image: saturated high for +max channels, zero for −max ones.
+    const out = runNetwork(built.ir, allMax)[0]!.data;
+    const centre = (Math.floor(H / 2) * W + Math.floor(W / 2)) * OC;
+    if (shift === 0) expect(Array.from(out.slice(centre, centre + OC))).toEqual([255, 255, 0, 0]);
+    else expect(Math.max(...out)).toBeGreaterThan(127);
+    const sim = simulate(built.out);
+    expect(sim.log).toContain(`${4 * H * W + 1} passed, 0 failed`);
+    expect(sim.ok).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The testbench can fail: a changed golden value, a broken line of generated or library RTL, a
+ * slower design, missing vectors and a hung design each make `vvp -N` exit non-zero.
+ */
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pot } from '../../generator/dsl/index.ts';
+import { simulate } from '../../generator/run/simulate.ts';
+import { buildInto, convNetwork, tempDir } from '../support/designs.ts';
+
+/** Replaces exactly one occurrence of `from` in a file; fails the test if it is not there once. */
+function mutate(file: string, from: string | RegExp, to: string | ((match: string) => string)): void {
+  const text = readFileSync(file, 'utf8');
+  const matches = text.split(from).length - 1;
+  expect(matches, `${path.basename(file)} must contain the text to break exactly once`).toBe(1);
+  writeFileSync(file, typeof to === 'string' ? text.replace(from, to) : text.replace(from, to));
+}
+
+/** Flips the lowest bit of the last hex digit of a match. */
+function flipLastDigit(match: string): string {
+  return match.slice(0, -1) + (parseInt(match.slice(-1), 16) ^ 1).toString(16);
+}
+
+describe('the testbench fails when something is wrong', () => {
+  const dir = tempDir();
+  const good = buildInto(dir, convNetwork('mut', { height: 6, width: 6, channels: 2 }, { outChannels: 4, kernel: 3, padding: 'same', pe: 2, simd: 2, weights: pot({ bits: 4 }) }));
+  const outBeats = 4 * 6 * 6;
+
+  function variant(name: string, change: (d: string) => void) {
+    const d = path.join(dir, name);
+    cpSync(good.out, d, { recursive: true });
+    change(d);
+    return simulate(d);
+  }
+
+  it('passes unmodified', () => {
+    const sim = simulate(good.out);
+    expect(sim.log).toContain(`${outBeats + 1} passed, 0 failed`);
+    expect(sim.exitCode).toBe(0);
+  });
+
+  it('fails when one golden value is changed', () => {
+    const sim = variant('golden', (d) => {
+      const file = path.join(d, 'tb/expected.hex');
+      const lines = readFileSync(file, 'utf8').split('\n');
+      lines[7] = flipLastDigit(lines[7]!);
+      writeFileSync(file, lines.join('\n'));
+    });
+    expect(sim.log).toMatch(/^error: frame 0 pixel 7: expected tlast=0 data=[0-9a-f]+, got tlast=0 data=[0-9a-f]+$/m);
+    expect(sim.log).toContain(`${outBeats} passed, 1 failed`);
+    expect(sim.exitCode).not.toBe(0);
+    expect(sim.ok).toBe(false);
+  });
+
+  it('fails when a word of the generated weight ROM is changed', () => {
+    const sim = variant('rom', (d) =>
+      mutate(path.join(d, 'rtl/mut_conv_weights.v'), /5'd3: q <= 16'h[0-9a-f]{4}/, flipLastDigit),
+    );
+    expect(sim.failed).toBeGreaterThan(0);
+    expect(sim.exitCode).not.toBe(0);
+  });
+
+  it('fails when the accumulator subtracts instead of adding', () => {
+    const sim = variant('acc', (d) =>
+      mutate(path.join(d, 'rtl/potgen_conv_layer.v'), 'acc[li*SW +: SW] + term', 'acc[li*SW +: SW] - term'),
+    );
+    expect(sim.failed).toBeGreaterThan(0);
+    expect(sim.exitCode).not.toBe(0);
+  });
+
+  it('fails on cycles per frame alone when the line buffer is too small to keep the input streaming', () => {
+    const sim = variant('slow', (d) => mutate(path.join(d, 'rtl/mut_conv.v'), /\.R\(\d+\)/, '.R(3)'));
+    // Every output is still right; only the measured cycles per frame differ from the analytic figure.
+    expect(sim.log).toContain(`${outBeats} passed, 1 failed`);
+    expect(sim.measuredCyclesPerFrame[0]).not.toBe(good.hw.cyclesPerFrame);
+    expect(sim.exitCode).not.toBe(0);
+  });
+
+  it('fails when the golden vectors are missing', () => {
+    const sim = variant('missing', (d) => rmSync(path.join(d, 'tb/expected.hex')));
+    expect(sim.log).toContain('error: expected vectors did not load from expected.hex');
+    expect(sim.exitCode).not.toBe(0);
+  });
+
+  it('fails through the watchdog when the design never answers', () => {
+    const sim = variant('hung', (d) =>
+      mutate(path.join(d, 'rtl/potgen_axis_fifo.v'), "assign m_valid = used != {(AW + 1){1'b0}};", "assign m_valid = 1'b0;"),
+    );
+    expect(sim.log).toMatch(/^error: watchdog: 0 of 144 beats after \d+ cycles$/m);
+    expect(sim.log).toContain('0 passed, 144 failed');
+    expect(sim.exitCode).not.toBe(0);
+  });
+});

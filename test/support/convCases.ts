@@ -1,0 +1,49 @@
+/** The conv configurations every RTL test file covers: one list, so simulation, lint and synthesis see the same designs. */
+import { pot, uniform } from '../../generator/dsl/index.ts';
+import type { Conv2dOptions, InputOptions } from '../../generator/dsl/types.ts';
+
+/** One conv configuration. */
+export interface Case {
+  readonly name: string;
+  readonly input: InputOptions;
+  readonly layer: Omit<Conv2dOptions, 'name'>;
+}
+
+const c = (name: string, [height, width, channels]: [number, number, number], layer: Omit<Conv2dOptions, 'name'>): Case => ({
+  name,
+  input: { height, width, channels },
+  layer,
+});
+
+/** Kernels 1/3/5, strides 1/2, both paddings, 1..16 channels, full and partial folding, PoT 2..5 bits, uniform 2..8 bits. */
+export const CASES: readonly Case[] = [
+  c('k1_s1_full', [6, 6, 4], { outChannels: 8, kernel: 1, pe: 8, simd: 4, weights: pot({ bits: 4 }) }),
+  c('k1_s2_partial', [7, 7, 4], { outChannels: 4, kernel: 1, stride: 2, pe: 2, simd: 2, weights: pot({ bits: 3 }) }),
+  c('k3_s1_same', [8, 8, 3], { outChannels: 8, kernel: 3, padding: 'same', pe: 4, simd: 3, weights: pot({ bits: 4 }) }),
+  c('k3_s1_valid_1ch', [8, 8, 1], { outChannels: 1, kernel: 3, weights: pot({ bits: 5 }) }),
+  c('k3_s2_same', [9, 9, 2], { outChannels: 4, kernel: 3, stride: 2, padding: 'same', pe: 4, simd: 1, weights: pot({ bits: 4 }) }),
+  c('k3_s2_valid', [9, 7, 2], { outChannels: 6, kernel: 3, stride: 2, pe: 3, simd: 2, weights: pot({ bits: 3 }) }),
+  c('k5_s1_same', [8, 8, 1], { outChannels: 4, kernel: 5, padding: 'same', pe: 2, weights: pot({ bits: 4 }) }),
+  c('k5_s1_valid', [9, 9, 2], { outChannels: 2, kernel: 5, pe: 2, simd: 2, weights: pot({ bits: 5 }) }),
+  c('k5_s2_same', [10, 10, 3], { outChannels: 6, kernel: 5, stride: 2, padding: 'same', pe: 6, simd: 3, weights: pot({ bits: 4 }) }),
+  c('k5_s2_valid', [11, 11, 1], { outChannels: 3, kernel: 5, stride: 2, weights: pot({ bits: 3 }) }),
+  c('c16_unrolled', [5, 5, 16], { outChannels: 16, kernel: 3, padding: 'same', pe: 16, simd: 16, weights: pot({ bits: 4 }) }),
+  c('c16_k1_partial', [6, 6, 16], { outChannels: 16, kernel: 1, pe: 4, simd: 8, weights: pot({ bits: 5 }) }),
+  c('c16_k3_partial', [6, 6, 16], { outChannels: 8, kernel: 3, pe: 2, simd: 4, weights: pot({ bits: 4 }) }),
+  c('tiny_1x1', [4, 4, 1], { outChannels: 1, kernel: 1, weights: pot({ bits: 4 }) }),
+  c('non_square', [5, 9, 2], { outChannels: 4, kernel: 3, padding: 'same', pe: 2, simd: 2, weights: pot({ bits: 4 }) }),
+  c('kernel_fills_input', [5, 5, 2], { outChannels: 4, kernel: 5, pe: 4, simd: 2, weights: pot({ bits: 4 }) }),
+  c('c6_simd3', [6, 6, 6], { outChannels: 6, kernel: 3, padding: 'same', pe: 3, simd: 3, weights: pot({ bits: 5 }) }),
+  c('pot2_ternary', [6, 6, 2], { outChannels: 4, kernel: 3, pe: 2, simd: 2, weights: pot({ bits: 2 }) }),
+  c('u4_k1_full', [6, 6, 4], { outChannels: 8, kernel: 1, pe: 8, simd: 4, weights: uniform({ bits: 4 }) }),
+  c('u4_k3_same', [8, 8, 3], { outChannels: 8, kernel: 3, padding: 'same', pe: 4, simd: 3, weights: uniform({ bits: 4 }) }),
+  c('u4_k3_s2_same', [9, 9, 2], { outChannels: 4, kernel: 3, stride: 2, padding: 'same', pe: 4, simd: 1, weights: uniform({ bits: 4 }) }),
+  c('u8_k5_s2_same', [10, 10, 3], { outChannels: 6, kernel: 5, stride: 2, padding: 'same', pe: 6, simd: 3, weights: uniform({ bits: 8 }) }),
+  c('u8_k5_valid', [9, 9, 2], { outChannels: 2, kernel: 5, pe: 2, simd: 2, weights: uniform({ bits: 8 }) }),
+  c('u4_c16_unrolled', [5, 5, 16], { outChannels: 16, kernel: 3, padding: 'same', pe: 16, simd: 16, weights: uniform({ bits: 4 }) }),
+  c('u8_c16_partial', [6, 6, 16], { outChannels: 8, kernel: 3, pe: 2, simd: 4, weights: uniform({ bits: 8 }) }),
+  c('u2_k1_s2', [7, 7, 4], { outChannels: 4, kernel: 1, stride: 2, pe: 2, simd: 2, weights: uniform({ bits: 2 }) }),
+  c('u6_4bit_out', [6, 6, 2], { outChannels: 4, kernel: 3, padding: 'same', pe: 1, simd: 1, weights: uniform({ bits: 6 }), activationBits: 4 }),
+  c('pot4_12bit_out', [6, 6, 2], { outChannels: 4, kernel: 3, padding: 'same', pe: 2, simd: 1, weights: pot({ bits: 4 }), activationBits: 12 }),
+];
+
