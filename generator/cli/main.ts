@@ -12,6 +12,7 @@ import { lint } from '../run/lint.ts';
 import { readManifest } from '../run/manifest.ts';
 import { simulate } from '../run/simulate.ts';
 import { synthesiseXilinx } from '../run/yosys.ts';
+import { LIMITS } from '../validate/attributes.ts';
 import { writePlan } from '../write/writePlan.ts';
 
 /** Progress goes to stderr so that stdout stays the result. */
@@ -19,16 +20,20 @@ function step(message: string): void {
   process.stderr.write(`potgen: ${message}\n`);
 }
 
+/** `--quant kind:bits`; the bits are checked here because the override bypasses the model's validation. */
 function parseQuant(value: string): WeightQuantOptions {
+  const { min, max } = LIMITS.weightBits;
   const m = /^(pot|uniform):(\d+)$/.exec(value);
-  if (!m) throw new InvalidArgumentError('expected pot:<bits> or uniform:<bits>, e.g. uniform:8.');
-  return { kind: m[1] as 'pot' | 'uniform', bits: Number(m[2]) };
+  if (!m) throw new InvalidArgumentError(`It must be pot:<bits> or uniform:<bits>, e.g. uniform:8.`);
+  const bits = Number(m[2]);
+  if (bits < min || bits > max) throw new InvalidArgumentError(`Weights may have ${min} to ${max} bits, not ${bits}.`);
+  return { kind: m[1] as 'pot' | 'uniform', bits };
 }
 
 function parseCount(min: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number of at least ${min}.`);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`It must be a whole number of at least ${min}.`);
     return n;
   };
 }

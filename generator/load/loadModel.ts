@@ -3,9 +3,10 @@
  * anything runs), rewrites DSL calls to record their source locations, then evaluates it.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, SourceMap, type SourceMapPayload } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 import { Node, Project, ts, type SourceFile } from 'ts-morph';
 import * as dsl from '../dsl/index.ts';
 import type { RawNetwork } from '../dsl/types.ts';
@@ -31,8 +32,9 @@ export function displayPath(file: string): string {
 /** Type-checks, instruments and evaluates `modelPath`; throws PotgenError with locations on failure. */
 export function loadModel(modelPath: string): LoadedModel {
   const file = path.resolve(modelPath);
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new PotgenError(`The model file ${displayPath(file)} does not exist.`);
+  if (!existsSync(file)) throw new PotgenError(`The model file ${displayPath(file)} does not exist.`);
+  if (statSync(file).isDirectory()) {
+    throw new PotgenError(`The model file ${displayPath(file)} is a folder; name the .ts file that exports the network.`);
   }
   if (!/\.(ts|mts)$/.test(file)) {
     throw new PotgenError(`The model file ${displayPath(file)} is not a TypeScript file (.ts).`);
@@ -55,18 +57,47 @@ export function loadModel(modelPath: string): LoadedModel {
   reportTypeErrors(project, source);
 
   const recorder = new CallSiteRecorder();
-  const exports = evaluate(project, source, recorder, new Map());
+  const exports = evaluate({ project, recorder, cache: new Map(), files: new Map() }, source);
   const network = (exports as { default?: unknown }).default;
-  if (typeof network !== 'object' || network === null || (network as { kind?: unknown }).kind !== 'network') {
-    throw new DiagnosticsError([
+  if (!isNetwork(network)) throw notANetwork(source, exports as Record<string, unknown>);
+  return { file, network: network as RawNetwork, locator: recorder };
+}
+
+function isNetwork(value: unknown): value is RawNetwork {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'network';
+}
+
+/** The error for a model file whose default export is not a network, at its `export default` if any. */
+function notANetwork(sf: SourceFile, exports: Record<string, unknown>): DiagnosticsError {
+  const file = sf.getFilePath();
+  const fix = "Add `export default network({ ... })` with `import { network } from 'potgen'`.";
+  const assignment = sf.getExportAssignment((e) => !e.isExportEquals());
+  if (assignment && 'default' in exports) {
+    return new DiagnosticsError([
       {
-        location: { file: displayPath(file), line: 1, column: 1 },
-        message: 'the model file does not export a network as its default export.',
-        fix: "Add `export default network({ ... })` with `import { network } from 'potgen'`.",
+        location: locationAt(sf, assignment.getStart()),
+        message: `the model file's default export is ${describeValue(exports.default)}, not a network.`,
+        fix: "Export network({ ... }) from 'potgen' as the default.",
       },
     ]);
   }
-  return { file, network: network as RawNetwork, locator: recorder };
+  const named = Object.keys(exports).find((k) => k !== 'default' && isNetwork(exports[k]));
+  return new DiagnosticsError([
+    {
+      location: { file: displayPath(file), line: 1, column: 1 },
+      message: 'the model file does not export a network as its default export.',
+      fix: named ? `It exports the network '${named}' by name; add \`export default ${named};\`.` : fix,
+    },
+  ]);
+}
+
+/** A value as a user would write it, for messages. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
 }
 
 /** Reports type errors in the user's own files (not in potgen's), all together. */
@@ -111,8 +142,14 @@ function propertySites(sf: SourceFile, node: Node | undefined, prefix: string, i
   }
 }
 
-/** The file's text with every DSL call wrapped in `__potgenAt(call, site)`. */
-function instrument(sf: SourceFile): string {
+/** A piece of text inserted at `pos` of the original text. */
+interface Insert {
+  readonly pos: number;
+  readonly length: number;
+}
+
+/** The file's text with every DSL call wrapped in `__potgenAt(call, site)`, and where text was inserted. */
+function instrument(sf: SourceFile): { text: string; inserts: Insert[] } {
   const edits: { pos: number; text: string }[] = [];
   sf.forEachDescendant((node) => {
     if (!isDslCall(node) || !Node.isCallExpression(node)) return;
@@ -127,44 +164,126 @@ function instrument(sf: SourceFile): string {
   edits.sort((a, b) => b.pos - a.pos);
   let text = sf.getFullText();
   for (const e of edits) text = text.slice(0, e.pos) + e.text + text.slice(e.pos);
-  return text;
+  const inserts = edits.map((e) => ({ pos: e.pos, length: e.text.length })).reverse();
+  return { text, inserts };
+}
+
+/** A user file as it was evaluated: enough to map a position in the running code back to the source. */
+interface EvaluatedFile {
+  readonly sf: SourceFile;
+  /** Maps the transpiled JavaScript to the instrumented text. */
+  readonly map: SourceMap;
+  /** The instrumented text, whose lines are the source's lines. */
+  readonly text: string;
+  /** The `__potgenAt(` / `, site)` insertions, at their positions in the original text, ascending. */
+  readonly inserts: readonly Insert[];
+}
+
+interface EvalContext {
+  readonly project: Project;
+  readonly recorder: CallSiteRecorder;
+  readonly cache: Map<string, unknown>;
+  readonly files: Map<string, EvaluatedFile>;
 }
 
 /** Evaluates a (type-checked) file as CommonJS, resolving `potgen` to the DSL and relative imports recursively. */
-function evaluate(project: Project, sf: SourceFile, recorder: CallSiteRecorder, cache: Map<string, unknown>): unknown {
+function evaluate(ctx: EvalContext, sf: SourceFile): unknown {
   const file = sf.getFilePath();
-  const cached = cache.get(file);
-  if (cached) return cached;
-  const { outputText } = ts.transpileModule(instrument(sf), {
+  if (ctx.cache.has(file)) return ctx.cache.get(file);
+  const { text, inserts } = instrument(sf);
+  const { outputText, sourceMapText } = ts.transpileModule(text, {
     fileName: file,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: true },
   });
+  ctx.files.set(file, { sf, text, inserts, map: new SourceMap(JSON.parse(sourceMapText!) as SourceMapPayload) });
   const module = { exports: {} as unknown };
-  cache.set(file, module.exports);
+  ctx.cache.set(file, module.exports);
   const nodeRequire = createRequire(file);
   const requireForModel = (spec: string): unknown => {
     if (spec === 'potgen') return dsl;
     if (spec.startsWith('.') || path.isAbsolute(spec)) {
       const resolved = resolveRelative(file, spec);
-      const dep = project.getSourceFile(resolved) ?? project.addSourceFileAtPath(resolved);
       if (resolved.endsWith('.json')) return JSON.parse(readFileSync(resolved, 'utf8'));
-      return evaluate(project, dep, recorder, cache);
+      const dep = ctx.project.getSourceFile(resolved) ?? ctx.project.addSourceFileAtPath(resolved);
+      return evaluate(ctx, dep);
     }
     return nodeRequire(spec);
   };
   try {
-    new Function('require', 'module', 'exports', '__potgenAt', outputText)(
-      requireForModel,
-      module,
-      module.exports,
-      recorder.record,
-    );
+    // Compiled under the file's own name, so that the stack of anything it throws points into it.
+    const run = vm.compileFunction(outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n'), ['require', 'module', 'exports', '__potgenAt'], {
+      filename: file,
+    });
+    run(requireForModel, module, module.exports, ctx.recorder.record);
   } catch (e) {
     if (e instanceof PotgenError) throw e;
-    throw new PotgenError(`Evaluating the model file ${displayPath(file)} failed: ${(e as Error).message ?? String(e)}`);
+    const location = throwSite(ctx, e);
+    const what = describeThrown(e);
+    throw new DiagnosticsError([
+      location
+        ? { location, message: `running the model file threw ${what}` }
+        : { message: `running the model file ${displayPath(file)} threw ${what}` },
+    ]);
   }
-  cache.set(file, module.exports);
+  ctx.cache.set(file, module.exports);
   return module.exports;
+}
+
+/** What a model file threw, as a sentence end: `Error: boom.` */
+function describeThrown(e: unknown): string {
+  let text: string;
+  if (e instanceof Error || (typeof e === 'object' && e !== null && typeof (e as Error).message === 'string')) {
+    const { name, message } = e as Error;
+    text = message ? `${name || 'Error'}: ${message}` : name || 'Error';
+  } else {
+    text = `the value ${typeof e === 'string' ? JSON.stringify(e) : String(e)}`;
+  }
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** The source location of the innermost stack frame of `e` that lies in one of the user's files. */
+function throwSite(ctx: EvalContext, e: unknown): SourceLocation | undefined {
+  let stack: unknown;
+  try {
+    stack = (e as { stack?: unknown } | null | undefined)?.stack;
+  } catch {
+    return undefined;
+  }
+  if (typeof stack !== 'string') return undefined;
+  for (const frame of stack.split('\n')) {
+    if (!/^\s*at /.test(frame)) continue;
+    for (const [file, evaluated] of ctx.files) {
+      const at = frame.lastIndexOf(`${file}:`);
+      if (at < 0) continue;
+      const m = /^:(\d+):(\d+)/.exec(frame.slice(at + file.length));
+      if (!m) continue;
+      const location = originalLocation(evaluated, Number(m[1]), Number(m[2]));
+      if (location) return location;
+    }
+  }
+  return undefined;
+}
+
+/** Maps a 1-based line and column in a file's transpiled code back to the file as the user wrote it. */
+function originalLocation(f: EvaluatedFile, line: number, column: number): SourceLocation | undefined {
+  const entry = f.map.findEntry(line - 1, column - 1);
+  if (!('originalLine' in entry)) return undefined;
+  // Instrumenting inserts no line breaks, so lines of the instrumented text are the source's lines.
+  let pos = 0;
+  for (let l = 0; l < entry.originalLine; l++) {
+    const nl = f.text.indexOf('\n', pos);
+    if (nl < 0) return undefined;
+    pos = nl + 1;
+  }
+  pos += entry.originalColumn;
+  // Undo the insertions before `pos`; a position inside an insertion maps to where it was inserted.
+  let shift = 0;
+  for (const insert of f.inserts) {
+    if (pos < insert.pos + shift) break;
+    if (pos < insert.pos + shift + insert.length) return locationAt(f.sf, insert.pos);
+    shift += insert.length;
+  }
+  return locationAt(f.sf, Math.min(pos - shift, f.sf.getEnd()));
 }
 
 function resolveRelative(from: string, spec: string): string {

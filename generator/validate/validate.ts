@@ -72,8 +72,13 @@ class Checker {
           return at(`${what}: '${key}' must be pot({ bits }) or uniform({ bits }), not ${show(value)}.`);
         }
         const { min, max } = LIMITS.weightBits;
-        if (typeof q.bits !== 'number' || !Number.isInteger(q.bits) || q.bits < min || q.bits > max) {
-          return at(`${what}: ${q.kind} weights have ${show(q.bits)} bits; the allowed range is ${min}..${max}.`);
+        const written = `${q.kind}({ bits: ${show(q.bits)} })`;
+        if (typeof q.bits !== 'number' || !Number.isInteger(q.bits)) {
+          return at(`${what}: ${written} needs a whole number of bits from ${min} to ${max}.`);
+        }
+        if (q.bits < min || q.bits > max) {
+          const fix = `Use ${q.kind}({ bits: ${Math.min(max, Math.max(min, q.bits))} }).`;
+          return at(`${what}: ${written} has too ${q.bits < min ? 'few' : 'many'} bits; weights may have ${min} to ${max} bits.`, fix);
         }
         return { kind: q.kind, bits: q.bits };
       }
@@ -82,11 +87,17 @@ class Checker {
 
   identifier(owner: object, prop: string, value: unknown, what: string): string | undefined {
     if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(value)) {
-      this.error(owner, prop, `${what} is ${show(value)}, which is not a valid name.`, 'Use a letter followed by letters, digits or underscores.');
+      const suggestion = typeof value === 'string' ? identifierLike(value) : undefined;
+      this.error(
+        owner,
+        prop,
+        `${what} is ${show(value)}, which cannot be a Verilog identifier.`,
+        `Use a letter followed by letters, digits or underscores${suggestion ? `, e.g. '${suggestion}'` : ''}.`,
+      );
       return undefined;
     }
     if (VERILOG_KEYWORDS.has(value)) {
-      this.error(owner, prop, `${what} is '${value}', a Verilog keyword.`, 'Choose another name.');
+      this.error(owner, prop, `${what} is '${value}', a Verilog keyword, which cannot be used as a name.`, `Choose another name, e.g. '${value}_0'.`);
       return undefined;
     }
     return value;
@@ -226,6 +237,12 @@ function editDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length]!;
+}
+
+/** `text` made into a valid name (other characters become underscores), if that leaves a name. */
+function identifierLike(text: string): string | undefined {
+  const name = text.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^[^A-Za-z]+/, '').replace(/_+$/, '');
+  return name && !VERILOG_KEYWORDS.has(name) ? name : undefined;
 }
 
 /** A value as a user would write it, for messages. */

@@ -56,6 +56,9 @@ export function loadWeights(spec: NetworkSpec, raw: RawNetwork, locator: Locator
     if (e instanceof WeightFileError) throw atWeights(lowerFirst(e.message));
     throw e;
   }
+  // In a folder of .npy files each tensor has its own file, which messages name.
+  const folder = statSync(file).isDirectory();
+  const tensorFile = (name: string): string => (folder ? displayPath(path.join(file, `${name}.npy`)) : where);
   const diagnostics: Diagnostic[] = [];
   const atLayer = (layer: number, message: string, fix?: string): void => {
     const location = locator.locate(raw.layers[layer]!);
@@ -64,16 +67,25 @@ export function loadWeights(spec: NetworkSpec, raw: RawNetwork, locator: Locator
   for (const need of needs) {
     const tensor = tensors.get(need.name);
     if (!tensor) {
-      const have = [...tensors.keys()];
-      atLayer(need.layer, `${where} has no tensor ${need.name}.`, have.length ? `It has: ${have.join(', ')}.` : 'It holds no tensors.');
+      const noBias = need.name.endsWith('.bias') ? ', or set bias: false on the layer' : '';
+      if (folder) {
+        atLayer(need.layer, `the weight folder ${where} has no file ${need.name}.npy.`, `Save the tensor ${need.name} there with np.save${noBias}.`);
+      } else {
+        const have = [...tensors.keys()];
+        atLayer(
+          need.layer,
+          `${where} has no tensor ${need.name}.`,
+          `${have.length ? `It has: ${have.join(', ')}.` : 'It holds no tensors.'}${noBias ? ` Add it${noBias}.` : ''}`,
+        );
+      }
       continue;
     }
     if (!sameShape(tensor.shape, need.shape)) {
-      atLayer(need.layer, `${need.name} in ${where} has shape [${tensor.shape.join(', ')}], but the layer needs [${need.shape.join(', ')}] ${need.meaning}.`);
+      atLayer(need.layer, `${need.name} in ${tensorFile(need.name)} has shape [${tensor.shape.join(', ')}], but the layer needs [${need.shape.join(', ')}] ${need.meaning}.`);
       continue;
     }
     try {
-      checkFinite(need.name, tensor, where);
+      checkFinite(need.name, tensor, tensorFile(need.name));
     } catch (e) {
       if (!(e instanceof WeightFileError)) throw e;
       atLayer(need.layer, lowerFirst(e.message));

@@ -354,7 +354,14 @@ module potgen_conv_layer #(
             always @(posedge clk) begin
                 if (!rst_n) group <= {PB_{1'b0}};
                 else if (vb) group <= pixlastb ? {PB_{1'b0}} : group + 1'b1;
-                if (vb && !pixlastb) partial[group*PE*AB_OUT +: PE*AB_OUT] <= y;
+            end
+            // One enable per group slot: constant part-selects, so no index arithmetic is built.
+            genvar gs;
+            for (gs = 0; gs < PF - 1; gs = gs + 1) begin : g_slot
+                localparam integer GS = gs;
+                always @(posedge clk) begin
+                    if (vb && !pixlastb && group == GS[PB_-1:0]) partial[gs*PE*AB_OUT +: PE*AB_OUT] <= y;
+                end
             end
             assign word = {y, partial};
         end else begin : g_single

@@ -1,0 +1,370 @@
+/**
+ * What a user sees when the input is wrong: each test runs the real CLI (`node bin/potgen.js`) on
+ * a model written into a fresh temporary folder and checks the exit status, the whole of stderr,
+ * and that nothing was written.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeNpy } from '../../generator/weights/npy.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+const scratchDirs: string[] = [];
+afterEach(() => {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder holding `files` (paths relative to it); removed after the test. */
+function scratch(files: Record<string, string | Uint8Array>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'potgen-errors-'));
+  scratchDirs.push(dir);
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(dir, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  return dir;
+}
+
+/** Runs `node bin/potgen.js ...args` from the repository root. */
+function potgen(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/potgen.js', ...args], { cwd: repoRoot, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * `file:line:col` of the first character of `needle` in `text`, which must occur there exactly
+ * once: the location the CLI should print for the property that starts with `needle`.
+ */
+function at(file: string, text: string, needle: string): string {
+  const index = text.indexOf(needle);
+  expect(index, `${needle} occurs in the model`).toBeGreaterThanOrEqual(0);
+  expect(text.indexOf(needle, index + 1), `${needle} occurs once in the model`).toBe(-1);
+  const before = text.slice(0, index).split('\n');
+  return `${file}:${before.length}:${before[before.length - 1]!.length + 1}`;
+}
+
+/** Every path below `dir`, relative to it, with each file's content. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(path.join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (statSync(path.join(dir, r)).isDirectory()) walk(r);
+      else out[r] = readFileSync(path.join(dir, r), 'utf8');
+    }
+  };
+  walk('');
+  return out;
+}
+
+/**
+ * Builds `dir/<model>` into `dir/out` and expects failure: exit status 1, stderr exactly the
+ * progress line followed by `lines`, and nothing written (no output folder, no staging folder).
+ */
+function expectBuildFails(dir: string, model: string, lines: readonly string[]): void {
+  const before = readdirSync(dir).sort();
+  const modelPath = path.join(dir, model);
+  const out = path.join(dir, 'out');
+  const r = potgen('build', modelPath, '-o', out);
+  expect(r.stderr).toBe(`potgen: building ${modelPath}\n${lines.map((l) => `${l}\n`).join('')}`);
+  expect(r.status).toBe(1);
+  expect(r.stdout).toBe('');
+  expect(existsSync(out)).toBe(false);
+  expect(readdirSync(dir).sort()).toEqual(before);
+}
+
+/** A one-layer model around `conv`, on an `input`, with `weights` (random by default). */
+function convModel(conv: string, input = '{ height: 8, width: 8, channels: 3 }', weights = 'randomWeights(1)', name = 'net'): string {
+  return `import { conv2d, network, pot, randomWeights, uniform } from 'potgen';
+
+export default network({
+  name: '${name}',
+  input: ${input},
+  weights: ${weights},
+  layers: [
+    conv2d(${conv}),
+  ],
+});
+`;
+}
+
+describe('potgen build reports bad models with file:line:col, exit status 1 and nothing written', () => {
+  it('reports a type error in the model (kernel: \'3\') as TS2322 at its location', () => {
+    const text = convModel("{ name: 'conv1', outChannels: 8, kernel: '3' }");
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [`${at(model, text, 'kernel')}: error: Type 'string' is not assignable to type 'number'. (TS2322)`]);
+  });
+
+  it('reports an unknown option (kernal: 3) as the TypeScript excess-property error at its location', () => {
+    const text = convModel("{ name: 'conv1', outChannels: 8, kernal: 3 }");
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, 'kernal')}: error: Object literal may only specify known properties, but 'kernal' does not exist in type 'Conv2dOptions'. Did you mean to write 'kernel'? (TS2561)`,
+    ]);
+  });
+
+  it('reports a kernel larger than its input (7x7 on 4x4, valid padding)', () => {
+    const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 7 }", '{ height: 4, width: 4, channels: 3 }');
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, 'kernel: 7')}: error: conv2d 'conv1': the kernel (7x7) is larger than its 4x4 input. Use a kernel of at most 4.`,
+    ]);
+  });
+
+  it('reports a pe that does not divide outChannels, listing the valid choices', () => {
+    const text = convModel("{ name: 'conv1', outChannels: 12, kernel: 3, pe: 5 }");
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, 'pe: 5')}: error: conv2d 'conv1': pe = 5 does not divide outChannels = 12. Choose pe from 1, 2, 3, 4, 6, 12.`,
+    ]);
+  });
+
+  it('reports a simd that does not divide the input channels, listing the valid choices', () => {
+    const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3, simd: 4 }", '{ height: 8, width: 8, channels: 6 }');
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, 'simd: 4')}: error: conv2d 'conv1': simd = 4 does not divide the 6 input channels. Choose simd from 1, 2, 3, 6.`,
+    ]);
+  });
+
+  it('reports weight bits out of range: pot({ bits: 9 }) and uniform({ bits: 1 })', () => {
+    const text = `import { conv2d, network, pot, randomWeights, uniform } from 'potgen';
+
+export default network({
+  name: 'bits',
+  input: { height: 8, width: 8, channels: 3 },
+  weights: randomWeights(1),
+  layers: [
+    conv2d({ name: 'conv1', outChannels: 8, kernel: 3, weights: pot({ bits: 9 }) }),
+    conv2d({ name: 'conv2', outChannels: 8, kernel: 3, weights: uniform({ bits: 1 }) }),
+  ],
+});
+`;
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, 'weights: pot')}: error: conv2d 'conv1': pot({ bits: 9 }) has too many bits; weights may have 2 to 8 bits. Use pot({ bits: 8 }).`,
+      `${at(model, text, 'weights: uniform')}: error: conv2d 'conv2': uniform({ bits: 1 }) has too few bits; weights may have 2 to 8 bits. Use uniform({ bits: 2 }).`,
+    ]);
+  });
+
+  it('reports a missing weight file at the network\'s weights property', () => {
+    const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }", undefined, "'./weights.json'");
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, 'weights: ')}: error: the weight file ${path.join(dir, 'weights.json')} does not exist. Check the path; it is relative to the model file.`,
+    ]);
+  });
+
+  it('reports a JSON weight tensor of the wrong shape at its layer', () => {
+    // conv1 sees 3 input channels, but the file's weight has 2: [out=2, in=2, 1, 1].
+    const weights = JSON.stringify({ 'conv1.weight': [[[[1]], [[2]]], [[[3]], [[4]]]], 'conv1.bias': [0.5, -0.5] });
+    const text = convModel("{ name: 'conv1', outChannels: 2, kernel: 1 }", undefined, "'./weights.json'");
+    const dir = scratch({ 'model.ts': text, 'weights.json': weights });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, 'conv2d(')}: error: conv1.weight in ${path.join(dir, 'weights.json')} has shape [2, 2, 1, 1], but the layer needs [2, 3, 1, 1] (out channels, in channels, kernel, kernel).`,
+    ]);
+  });
+
+  it('reports NaN in a .npy weight file of a weight folder, naming the file and the index', () => {
+    const weight = writeNpy({ shape: [2, 1, 1, 1], data: Float64Array.of(0.25, NaN) }, '<f4');
+    const bias = writeNpy({ shape: [2], data: Float64Array.of(0.5, -0.5) }, '<f4');
+    const text = convModel("{ name: 'conv1', outChannels: 2, kernel: 1 }", '{ height: 4, width: 4, channels: 1 }', "'./weights'");
+    const dir = scratch({ 'model.ts': text, 'weights/conv1.weight.npy': weight, 'weights/conv1.bias.npy': bias });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, 'conv2d(')}: error: ${path.join(dir, 'weights', 'conv1.weight.npy')}: tensor conv1.weight holds NaN at index [1,0,0,0] (flat index 1); every weight must be a finite number.`,
+    ]);
+  });
+
+  it('reports a model file whose default export is not a network, at the export', () => {
+    const text = `import { network } from 'potgen';
+
+export default 42;
+`;
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, 'export default')}: error: the model file's default export is 42, not a network. Export network({ ... }) from 'potgen' as the default.`,
+    ]);
+  });
+
+  it('reports a model file without a default export, pointing at a network it exports by name', () => {
+    const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }").replace('export default network', 'export const net = network');
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${model}:1:1: error: the model file does not export a network as its default export. It exports the network 'net' by name; add \`export default net;\`.`,
+    ]);
+  });
+
+  it("reports 'same' padding with an even kernel", () => {
+    const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 4, padding: 'same' }");
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, 'padding')}: error: conv2d 'conv1': 'same' padding needs an odd kernel, but the kernel is 4. Use kernel 5 or padding 'valid'.`,
+    ]);
+  });
+
+  it('reports two layers with the same name at the second one', () => {
+    const text = `import { conv2d, network, randomWeights } from 'potgen';
+
+export default network({
+  name: 'dup',
+  input: { height: 8, width: 8, channels: 3 },
+  weights: randomWeights(1),
+  layers: [
+    conv2d({ name: 'conv1', outChannels: 8, kernel: 3 }),
+    conv2d({ name: 'conv1', outChannels: 4, kernel: 1 }),
+  ],
+});
+`;
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    const second = at(model, text, "name: 'conv1', outChannels: 4");
+    expectBuildFails(dir, 'model.ts', [`${second}: error: two layers are named 'conv1'. Give every layer a unique name.`]);
+  });
+
+  it('reports three different broken rules in one file together, one line each, in source order', () => {
+    const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3, pe: 3, simd: 2 }", undefined, undefined, 'my net');
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, "name: 'my net'")}: error: network: 'name' is 'my net', which cannot be a Verilog identifier. Use a letter followed by letters, digits or underscores, e.g. 'my_net'.`,
+      `${at(model, text, 'pe: 3')}: error: conv2d 'conv1': pe = 3 does not divide outChannels = 8. Choose pe from 1, 2, 4, 8.`,
+      `${at(model, text, 'simd: 2')}: error: conv2d 'conv1': simd = 2 does not divide the 3 input channels. Choose simd from 1, 3.`,
+    ]);
+  });
+
+  it("reports an invalid design name ('my-net') and a Verilog keyword as a layer name ('module')", () => {
+    const text = convModel("{ name: 'module', outChannels: 8, kernel: 3 }", undefined, undefined, 'my-net');
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, "name: 'my-net'")}: error: network: 'name' is 'my-net', which cannot be a Verilog identifier. Use a letter followed by letters, digits or underscores, e.g. 'my_net'.`,
+      `${at(model, text, "name: 'module'")}: error: conv2d 'module': 'name' is 'module', a Verilog keyword, which cannot be used as a name. Choose another name, e.g. 'module_0'.`,
+    ]);
+  });
+
+  it('reports a Verilog keyword as the design name', () => {
+    const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }", undefined, undefined, 'module');
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, "name: 'module'")}: error: network: 'name' is 'module', a Verilog keyword, which cannot be used as a name. Choose another name, e.g. 'module_0'.`,
+    ]);
+  });
+
+  it('reports a model file that does not exist', () => {
+    const dir = scratch({});
+    expectBuildFails(dir, 'missing.ts', [`The model file ${path.join(dir, 'missing.ts')} does not exist.`]);
+  });
+
+  it('reports an error the model throws when it runs, at the throw', () => {
+    const text = `import { network } from 'potgen';
+
+throw new Error('boom');
+`;
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    expectBuildFails(dir, 'model.ts', [`${at(model, text, "new Error('boom')")}: error: running the model file threw Error: boom.`]);
+  });
+
+  it('reports an error thrown in a helper file the model imports, at the helper\'s line', () => {
+    const helper = `import { conv2d } from 'potgen';
+
+export function block(name: string, options: { pe: number } | undefined) {
+  return conv2d({ name, outChannels: 8, kernel: 3, pe: options!.pe });
+}
+`;
+    const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }")
+      .replace("import {", "import { block } from './helpers.ts';\nimport {")
+      .replace("conv2d({ name: 'conv1', outChannels: 8, kernel: 3 })", "block('conv1', undefined)");
+    const dir = scratch({ 'model.ts': text, 'helpers.ts': helper });
+    const file = path.join(dir, 'helpers.ts');
+    expectBuildFails(dir, 'model.ts', [
+      `${at(file, helper, 'pe });')}: error: running the model file threw TypeError: Cannot read properties of undefined (reading 'pe').`,
+    ]);
+  });
+});
+
+describe('potgen build keeps an existing design when a later build fails', () => {
+  it('leaves every file of a good build in place when a bad model is built into the same folder', () => {
+    const good = convModel("{ name: 'conv1', outChannels: 4, kernel: 3, padding: 'same', pe: 2, simd: 3 }", undefined, undefined, 'keep');
+    const bad = convModel("{ name: 'conv1', outChannels: 4, kernel: 3, pe: 3 }", undefined, undefined, 'keep');
+    const dir = scratch({ 'good.ts': good, 'bad.ts': bad });
+    const out = path.join(dir, 'out');
+
+    const built = potgen('build', path.join(dir, 'good.ts'), '-o', out);
+    expect(built.stderr).toBe(`potgen: building ${path.join(dir, 'good.ts')}\n`);
+    expect(built.status).toBe(0);
+    const before = snapshot(out);
+    expect(Object.keys(before)).toContain('potgen.json');
+    expect(Object.keys(before).some((f) => f.endsWith('.v'))).toBe(true);
+
+    const failed = potgen('build', path.join(dir, 'bad.ts'), '-o', out);
+    const model = path.join(dir, 'bad.ts');
+    expect(failed.stderr).toBe(
+      `potgen: building ${model}\n${at(model, bad, 'pe: 3')}: error: conv2d 'conv1': pe = 3 does not divide outChannels = 4. Choose pe from 1, 2, 4.\n`,
+    );
+    expect(failed.status).toBe(1);
+    expect(snapshot(out)).toEqual(before);
+    expect(readdirSync(dir).sort()).toEqual(['bad.ts', 'good.ts', 'out']);
+  });
+});
+
+describe('potgen command-line misuse', () => {
+  const goodModel = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }");
+
+  it('rejects an unknown option with commander\'s message and exit status 1', () => {
+    const dir = scratch({ 'model.ts': goodModel });
+    const out = path.join(dir, 'out');
+    const r = potgen('build', path.join(dir, 'model.ts'), '--bogus', '-o', out);
+    expect(r.stderr).toBe("error: unknown option '--bogus'\n(run with --help for usage)\n");
+    expect(r.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('rejects a build without a model argument', () => {
+    const r = potgen('build');
+    expect(r.stderr).toBe("error: missing required argument 'model'\n(run with --help for usage)\n");
+    expect(r.status).toBe(1);
+  });
+
+  it('rejects a --quant value that is not kind:bits, and one whose bits are out of range', () => {
+    const dir = scratch({ 'model.ts': goodModel });
+    const out = path.join(dir, 'out');
+    const malformed = potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:x', '-o', out);
+    expect(malformed.stderr).toBe(
+      "error: option '--quant <kind:bits>' argument 'pot:x' is invalid. It must be pot:<bits> or uniform:<bits>, e.g. uniform:8.\n(run with --help for usage)\n",
+    );
+    expect(malformed.status).toBe(1);
+    const tooWide = potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:12', '-o', out);
+    expect(tooWide.stderr).toBe(
+      "error: option '--quant <kind:bits>' argument 'pot:12' is invalid. Weights may have 2 to 8 bits, not 12.\n(run with --help for usage)\n",
+    );
+    expect(tooWide.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('rejects potgen sim on a folder that is not a design', () => {
+    const dir = scratch({ 'model.ts': goodModel });
+    const r = potgen('sim', dir);
+    expect(r.stderr).toBe(`${dir} is not a potgen design (it has no potgen.json); build one with \`potgen build <model.ts> -o ${dir}\`.\n`);
+    expect(r.status).toBe(1);
+    expect(readdirSync(dir)).toEqual(['model.ts']);
+  });
+});
