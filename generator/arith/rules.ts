@@ -128,6 +128,15 @@ export function requantise(acc: number, shift: number, bits: number): number {
 }
 
 /**
+ * Requantisation without ReLU (a network's last weighted layer): round as `requantise`, then
+ * saturate to a signed `bits`-bit integer.
+ */
+export function requantiseSigned(acc: number, shift: number, bits: number): number {
+  const shifted = Math.floor((acc + roundingOffset(shift)) / 2 ** shift);
+  return Math.min(2 ** (bits - 1) - 1, Math.max(-(2 ** (bits - 1)), shifted));
+}
+
+/**
  * The smallest shift that brings `peak` (the largest biased accumulator seen in calibration)
  * within `bits` unsigned bits after rounding: scales stay powers of two.
  */

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { WeightQuantOptions } from '../dsl/types.ts';
+import type { LayerHW } from '../ir/types.ts';
 import { PotgenError } from '../errors.ts';
 import { buildDesign, VERSION } from '../pipeline/buildDesign.ts';
 import { lint } from '../run/lint.ts';
@@ -68,14 +69,7 @@ program
     const out = opts.out ?? path.join('rtl-out', result.hw.name);
     writePlan(result.plan, out);
     console.log(`${result.hw.name}: ${result.plan.size} files written to ${out}`);
-    for (const l of result.hw.layers) {
-      const zeros = l.weightValues.filter((v) => v === 0).length;
-      console.log(
-        `  ${l.name}: ${l.input.height}x${l.input.width}x${l.input.channels} -> ${l.output.height}x${l.output.width}x${l.output.channels}, ` +
-          `${l.weightBits}-bit ${l.quant} weights (${zeros}/${l.weightValues.length} zero), PE ${l.pe} x SIMD ${l.simd}, ` +
-          `${l.folding.cyclesPerPixel} cycles/pixel, accumulator ${l.widths.accumulator} bits, shift ${l.shift}`,
-      );
-    }
+    for (const l of result.hw.layers) console.log(`  ${describeLayer(l)}`);
     console.log(`  ${result.hw.cyclesPerFrame} cycles per inference (steady state)`);
   });
 
@@ -120,6 +114,25 @@ program
     console.log(`${manifest.top}: ${r.luts} LUT, ${r.flipFlops} FF, ${r.carry} CARRY4, ${r.dsp} DSP48E2, ${r.bram} BRAM36, ${r.lutram} LUTRAM, ${r.latches} latches (${r.seconds.toFixed(1)} s)`);
     if (r.latches > 0) throw new PotgenError(`${manifest.top} infers ${r.latches} latch(es).`);
   });
+
+/** One line about a built layer: shapes, arithmetic, folding. */
+function describeLayer(l: LayerHW): string {
+  const shapes = `${l.input.height}x${l.input.width}x${l.input.channels} -> ${l.output.height}x${l.output.width}x${l.output.channels}`;
+  switch (l.kind) {
+    case 'conv2d': {
+      const zeros = l.weightValues.filter((v) => v === 0).length;
+      return (
+        `${l.name} (${l.origin}): ${shapes}, ${l.weightBits}-bit ${l.quant} weights (${zeros}/${l.weightValues.length} zero), ` +
+        `PE ${l.pe} x SIMD ${l.simd}, ${l.folding.cyclesPerPixel} cycles/pixel, accumulator ${l.widths.accumulator} bits, shift ${l.shift}, ` +
+        `${l.cyclesPerFrame} cycles/frame`
+      );
+    }
+    case 'maxPool2d':
+      return `${l.name} (max pool ${l.kernel}x${l.kernel} / ${l.stride}): ${shapes}, ${l.cyclesPerFrame} cycles/frame`;
+    case 'argmax':
+      return `${l.name} (arg-max): ${l.input.channels} ${l.signedInput ? 'signed' : 'unsigned'} values -> index`;
+  }
+}
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {

@@ -5,6 +5,12 @@
  */
 import type {
   Conv2dOptions,
+  DenseOptions,
+  MaxPool2dOptions,
+  RawArgmax,
+  RawDense,
+  RawFlatten,
+  RawMaxPool2d,
   NetworkOptions,
   RawConv2d,
   RawNetwork,
@@ -22,6 +28,26 @@ export function network(options: NetworkOptions): RawNetwork {
 /** A 2-D convolution with bias, requantisation and ReLU. */
 export function conv2d(options: Conv2dOptions): RawConv2d {
   return { kind: 'conv2d', ...options };
+}
+
+/** A fully connected layer with bias, requantisation and ReLU (or signed outputs with activation 'none'). */
+export function dense(options: DenseOptions): RawDense {
+  return { kind: 'dense', ...options };
+}
+
+/** Max pooling over a square window; stride defaults to the window size. */
+export function maxPool2d(options: MaxPool2dOptions): RawMaxPool2d {
+  return { kind: 'maxPool2d', ...options };
+}
+
+/** Flattens the feature map for the dense layer that follows (PyTorch's C·H·W order). */
+export function flatten(options: { name?: string } = {}): RawFlatten {
+  return { kind: 'flatten', ...options };
+}
+
+/** Arg-max over the last layer's outputs: the design streams out one class index per image. */
+export function argmax(options: { name?: string } = {}): RawArgmax {
+  return { kind: 'argmax', ...options };
 }
 
 /** Power-of-two weights: `bits` = 1 sign bit + (bits-1)-bit exponent code; each product is a shift. */

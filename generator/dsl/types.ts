@@ -45,6 +45,34 @@ export interface Conv2dOptions {
   readonly simd?: number;
   /** Requantisation right shift; default: calibrated on sample inputs. */
   readonly shift?: number;
+  /** `relu` (default): unsigned outputs. `none`: signed outputs, only for the last weighted layer. */
+  readonly activation?: 'relu' | 'none';
+}
+
+/** Options of a fully connected layer: every input value (after `flatten()`) to every output. */
+export interface DenseOptions {
+  readonly name: string;
+  readonly outFeatures: number;
+  readonly bias?: boolean;
+  readonly weights?: WeightQuantOptions;
+  readonly activationBits?: number;
+  /** Outputs computed in parallel; must divide `outFeatures`. Default 1. */
+  readonly pe?: number;
+  /** Input channels per cycle per PE; must divide the channels of the map before `flatten()`. Default 1. */
+  readonly simd?: number;
+  readonly shift?: number;
+  readonly activation?: 'relu' | 'none';
+}
+
+/** Options of max pooling over unsigned activations. */
+export interface MaxPool2dOptions {
+  readonly name: string;
+  /** Square window, 1..7. */
+  readonly kernel: number;
+  /** Default: the kernel size (non-overlapping windows). */
+  readonly stride?: number;
+  /** Zero padding per side (the activations are ≥ 0, so zero never wins over a real value); default 0. */
+  readonly padding?: number;
 }
 
 /** A conv2d layer as the DSL returns it, before validation. */
@@ -52,8 +80,30 @@ export interface RawConv2d extends Conv2dOptions {
   readonly kind: 'conv2d';
 }
 
+/** A dense layer as the DSL returns it, before validation. */
+export interface RawDense extends DenseOptions {
+  readonly kind: 'dense';
+}
+
+/** A max-pooling layer as the DSL returns it, before validation. */
+export interface RawMaxPool2d extends MaxPool2dOptions {
+  readonly kind: 'maxPool2d';
+}
+
+/** Flattening: the next dense layer sees the whole feature map as one vector (PyTorch's C·H·W order). */
+export interface RawFlatten {
+  readonly kind: 'flatten';
+  readonly name?: string;
+}
+
+/** Arg-max over the last layer's outputs: the design emits the index of the largest (first on ties). */
+export interface RawArgmax {
+  readonly kind: 'argmax';
+  readonly name?: string;
+}
+
 /** Any layer before validation. */
-export type RawLayer = RawConv2d;
+export type RawLayer = RawConv2d | RawDense | RawMaxPool2d | RawFlatten | RawArgmax;
 
 /** Options of a whole network, as the user writes them. */
 export interface NetworkOptions {
@@ -86,10 +136,49 @@ export interface Conv2dSpec {
   readonly pe: number;
   readonly simd: number;
   readonly shift: number | undefined;
+  readonly activation: 'relu' | 'none';
+}
+
+/** A validated dense layer. */
+export interface DenseSpec {
+  readonly kind: 'dense';
+  readonly name: string;
+  readonly outFeatures: number;
+  readonly bias: boolean;
+  readonly weights: WeightQuantOptions;
+  readonly activationBits: number;
+  readonly pe: number;
+  readonly simd: number;
+  readonly shift: number | undefined;
+  readonly activation: 'relu' | 'none';
+}
+
+/** A validated max-pooling layer. */
+export interface MaxPool2dSpec {
+  readonly kind: 'maxPool2d';
+  readonly name: string;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly padding: number;
+}
+
+/** A validated flatten. */
+export interface FlattenSpec {
+  readonly kind: 'flatten';
+  readonly name: string;
+}
+
+/** A validated arg-max. */
+export interface ArgmaxSpec {
+  readonly kind: 'argmax';
+  readonly name: string;
 }
 
 /** Any validated layer. */
-export type LayerSpec = Conv2dSpec;
+export type LayerSpec = Conv2dSpec | DenseSpec | MaxPool2dSpec | FlattenSpec | ArgmaxSpec;
+
+/** The layers that carry weights. */
+export type WeightedSpec = Conv2dSpec | DenseSpec;
 
 /** A validated network. Paths are absolute. */
 export interface NetworkSpec {

@@ -3,7 +3,7 @@
  * map from relative path to file text. Nothing here touches the disk; ../write does.
  */
 import { roundingOffset } from '../arith/rules.ts';
-import type { ConvLayerHW, NetworkHW } from '../ir/types.ts';
+import type { ArgmaxHW, ConvLayerHW, LayerHW, NetworkHW, PoolLayerHW } from '../ir/types.ts';
 import type { Vectors } from '../reference/vectors.ts';
 import { libraryFiles, render, TEMPLATE_DIR, TESTBENCH_DIR } from './templates.ts';
 import { addressBits, hexDigits, hexLiteral, twosComplement } from './verilog.ts';
@@ -25,20 +25,21 @@ export interface DesignManifest {
   readonly layers: readonly LayerSummary[];
 }
 
-/** Per-layer facts for reports. */
+/** Per-layer facts for reports; the weight fields are absent for layers without weights. */
 export interface LayerSummary {
+  readonly kind: string;
   readonly name: string;
   readonly module: string;
-  readonly quant: string;
-  readonly weightBits: number;
-  readonly pe: number;
-  readonly simd: number;
-  readonly cyclesPerPixel: number;
   readonly cyclesPerFrame: number;
-  readonly widths: { readonly product: number; readonly accumulator: number; readonly requant: number };
-  readonly zeroWeights: number;
-  readonly weights: number;
-  readonly shift: number;
+  readonly quant?: string;
+  readonly weightBits?: number;
+  readonly pe?: number;
+  readonly simd?: number;
+  readonly cyclesPerPixel?: number;
+  readonly widths?: { readonly product: number; readonly accumulator: number; readonly requant: number };
+  readonly zeroWeights?: number;
+  readonly weights?: number;
+  readonly shift?: number;
 }
 
 /** Header values every generated file carries. */
@@ -52,7 +53,7 @@ export function emitDesign(hw: NetworkHW, vectors: Vectors, steadyFrames: number
   const files = new Map<string, string>();
   for (const [name, text] of libraryFiles()) files.set(`rtl/${name}`, text);
   for (const layer of hw.layers) {
-    for (const [name, text] of emitConvLayer(layer, origin)) files.set(`rtl/${name}`, text);
+    for (const [name, text] of emitLayer(layer, origin)) files.set(`rtl/${name}`, text);
   }
   const top = `${hw.name}_top`;
   files.set(`rtl/${top}.v`, emitTop(hw, origin));
@@ -76,16 +77,16 @@ export function emitDesign(hw: NetworkHW, vectors: Vectors, steadyFrames: number
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function summarise(layer: ConvLayerHW): LayerSummary {
+function summarise(layer: LayerHW): LayerSummary {
+  const base = { kind: layer.kind === 'conv2d' ? layer.origin : layer.kind, name: layer.name, module: layer.moduleName, cyclesPerFrame: layer.cyclesPerFrame };
+  if (layer.kind !== 'conv2d') return base;
   return {
-    name: layer.name,
-    module: layer.moduleName,
+    ...base,
     quant: layer.quant,
     weightBits: layer.weightBits,
     pe: layer.pe,
     simd: layer.simd,
     cyclesPerPixel: layer.folding.cyclesPerPixel,
-    cyclesPerFrame: layer.cyclesPerFrame,
     widths: layer.widths,
     zeroWeights: layer.weightValues.filter((v) => v === 0).length,
     weights: layer.weightValues.length,
@@ -95,6 +96,65 @@ function summarise(layer: ConvLayerHW): LayerSummary {
 
 function header(file: string, origin: Origin): { file: string; version: string; source: string } {
   return { file, ...origin };
+}
+
+/** The generated files of one layer, name → text. */
+function emitLayer(layer: LayerHW, origin: Origin): [string, string][] {
+  switch (layer.kind) {
+    case 'conv2d':
+      return emitConvLayer(layer, origin);
+    case 'maxPool2d':
+      return [[`${layer.moduleName}.v`, emitPoolLayer(layer, origin)]];
+    case 'argmax':
+      return [[`${layer.moduleName}.v`, emitArgmax(layer, origin)]];
+  }
+}
+
+function emitPoolLayer(layer: PoolLayerHW, origin: Origin): string {
+  const width = layer.input.channels * layer.inputBits;
+  return render(TEMPLATE_DIR, 'library_wrapper.v.hbs', {
+    ...header(`${layer.moduleName}.v`, origin),
+    module: layer.moduleName,
+    description: [
+      `Layer ${layer.name}: max pooling ${layer.kernel}x${layer.kernel}, stride ${layer.stride}, padding ${layer.pad},`,
+      `${layer.input.height}x${layer.input.width}x${layer.input.channels} -> ${layer.output.height}x${layer.output.width}x${layer.output.channels}, ${layer.inputBits}-bit activations,`,
+      `${layer.kernel * layer.kernel} cycles per output pixel, ${layer.cyclesPerFrame} cycles per frame in steady state.`,
+    ],
+    library: 'potgen_pool_layer',
+    inWidthMsb: width - 1,
+    outWidthMsb: width - 1,
+    parameters: [
+      ['H', layer.input.height],
+      ['W', layer.input.width],
+      ['C', layer.input.channels],
+      ['AB', layer.inputBits],
+      ['K', layer.kernel],
+      ['S', layer.stride],
+      ['PAD', layer.pad],
+      ['R', layer.bufferRows],
+      ['FIFO_DEPTH', layer.fifoDepth],
+    ].map(([name, value]) => ({ name, value })),
+  });
+}
+
+function emitArgmax(layer: ArgmaxHW, origin: Origin): string {
+  return render(TEMPLATE_DIR, 'library_wrapper.v.hbs', {
+    ...header(`${layer.moduleName}.v`, origin),
+    module: layer.moduleName,
+    description: [
+      `Layer ${layer.name}: arg-max over ${layer.input.channels} ${layer.signedInput ? 'signed' : 'unsigned'} ${layer.inputBits}-bit values,`,
+      `one ${layer.outputBits}-bit index per frame (the first on ties).`,
+    ],
+    library: 'potgen_argmax',
+    inWidthMsb: layer.input.channels * layer.inputBits - 1,
+    outWidthMsb: layer.outputBits - 1,
+    parameters: [
+      ['N', layer.input.channels],
+      ['AB', layer.inputBits],
+      ['SIGNED', layer.signedInput ? 1 : 0],
+      ['OB', layer.outputBits],
+    ].map(([name, value]) => ({ name, value })),
+  });
 }
 
 /** The layer wrapper and its two ROMs. */
@@ -122,6 +182,7 @@ function emitConvLayer(layer: ConvLayerHW, origin: Origin): [string, string][] {
     ['SW', widths.accumulator],
     ['RQW', widths.requant],
     ['SHIFT', layer.shift],
+    ['RELU', layer.relu ? 1 : 0],
     ['R', layer.bufferRows],
     ['FIFO_DEPTH', layer.fifoDepth],
   ];
@@ -139,6 +200,8 @@ function emitConvLayer(layer: ConvLayerHW, origin: Origin): [string, string][] {
     outW: layer.output.width,
     outC: layer.output.channels,
     quantLabel: `${layer.weightBits}-bit ${layer.quant === 'pot' ? 'power-of-two' : 'uniform'}`,
+    kindLabel: layer.origin === 'dense' ? `dense (a ${layer.kernel}x${layer.kernel} convolution over the whole map)` : `conv2d ${layer.kernel}x${layer.kernel}`,
+    activationLabel: layer.relu ? `ReLU, ${layer.outputBits}-bit unsigned outputs` : `no ReLU, ${layer.outputBits}-bit signed outputs`,
     weightExponent: layer.weightExponent,
     shift: layer.shift,
     outBits: layer.outputBits,
@@ -239,6 +302,7 @@ function emitTop(hw: NetworkHW, origin: Origin): string {
     outW: last.output.width,
     outC: last.output.channels,
     outBits: last.outputBits,
+    outLabel: last.kind === 'argmax' ? `one class index per frame, ${last.outputBits} bits` : `one ${last.output.height}x${last.output.width} pixel per beat, ${last.output.channels} channels x ${last.outputBits} bits`,
     cyclesPerFrame: hw.cyclesPerFrame,
     inWidthMsb: first.input.channels * first.inputBits - 1,
     outWidthMsb: last.output.channels * last.outputBits - 1,

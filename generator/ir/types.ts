@@ -5,9 +5,14 @@
  */
 import type { Shape } from '../validate/shapes.ts';
 
-/** A conv layer in integers: weights [o][ky][kx][c], bias in accumulator units, requant shift. */
+/**
+ * A conv layer in integers: weights [o][ky][kx][c], bias in accumulator units, requant shift.
+ * Dense layers are convolutions whose kernel covers the whole (square) input map.
+ */
 export interface ConvLayerIR {
   readonly kind: 'conv2d';
+  /** The DSL layer it came from. */
+  readonly origin: 'conv2d' | 'dense';
   readonly name: string;
   readonly input: Shape;
   readonly output: Shape;
@@ -27,12 +32,40 @@ export interface ConvLayerIR {
   readonly inputExponent: number;
   readonly bias: readonly number[];
   readonly shift: number;
+  /** ReLU and unsigned outputs; false: signed outputs (the last weighted layer only). */
+  readonly relu: boolean;
   readonly pe: number;
   readonly simd: number;
 }
 
+/** Max pooling of unsigned activations (zero padding never wins over a real value). */
+export interface PoolLayerIR {
+  readonly kind: 'maxPool2d';
+  readonly name: string;
+  readonly input: Shape;
+  readonly output: Shape;
+  readonly inputBits: number;
+  readonly outputBits: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly pad: number;
+}
+
+/** Index of the largest of the input values (the first one on ties). */
+export interface ArgmaxIR {
+  readonly kind: 'argmax';
+  readonly name: string;
+  readonly input: Shape;
+  readonly output: Shape;
+  readonly inputBits: number;
+  /** Whether the compared values are signed (the last weighted layer had no ReLU). */
+  readonly signedInput: boolean;
+  /** Width of the index on the output stream (a whole number of bytes). */
+  readonly outputBits: number;
+}
+
 /** Any integer layer. */
-export type LayerIR = ConvLayerIR;
+export type LayerIR = ConvLayerIR | PoolLayerIR | ArgmaxIR;
 
 /** A quantised network. */
 export interface NetworkIR {
@@ -84,8 +117,24 @@ export interface ConvLayerHW extends ConvLayerIR {
   readonly cyclesPerFrame: number;
 }
 
+/** A pooling layer ready for emission. */
+export interface PoolLayerHW extends PoolLayerIR {
+  readonly moduleName: string;
+  readonly bufferRows: number;
+  readonly fifoDepth: number;
+  /** Cycles per frame in steady state: max(input pixels, output pixels · kernel²). */
+  readonly cyclesPerFrame: number;
+}
+
+/** An arg-max ready for emission. */
+export interface ArgmaxHW extends ArgmaxIR {
+  readonly moduleName: string;
+  /** One input beat per frame, one cycle each. */
+  readonly cyclesPerFrame: number;
+}
+
 /** Any hardware layer. */
-export type LayerHW = ConvLayerHW;
+export type LayerHW = ConvLayerHW | PoolLayerHW | ArgmaxHW;
 
 /** A network ready for emission. */
 export interface NetworkHW extends Omit<NetworkIR, 'layers'> {

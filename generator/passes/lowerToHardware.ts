@@ -1,13 +1,39 @@
 /** The pass flow from the integer IR to the hardware IR: widths, folding, buffers, names, timing. */
 import { potMaxCode } from '../arith/rules.ts';
-import type { ConvLayerHW, ConvLayerIR, NetworkHW, NetworkIR } from '../ir/types.ts';
-import { convBufferRows, convCyclesPerFrame, convFifoDepth, convFolding } from './schedule.ts';
+import type { ArgmaxHW, ArgmaxIR, ConvLayerHW, ConvLayerIR, LayerHW, LayerIR, NetworkHW, NetworkIR, PoolLayerHW, PoolLayerIR } from '../ir/types.ts';
+import { convFolding, convPipelineLatency, outputFifoDepth, POOL_PIPELINE_LATENCY, windowBufferRows, windowCyclesPerFrame } from './schedule.ts';
 import { convWidths } from './widths.ts';
 
 /** Runs every pass over every layer. */
 export function lowerToHardware(ir: NetworkIR): NetworkHW {
-  const layers = ir.layers.map((layer) => lowerConv(ir.name, layer));
+  const layers = ir.layers.map((layer) => lowerLayer(ir.name, layer));
   return { ...ir, layers, cyclesPerFrame: Math.max(...layers.map((l) => l.cyclesPerFrame)) };
+}
+
+function lowerLayer(design: string, layer: LayerIR): LayerHW {
+  switch (layer.kind) {
+    case 'conv2d':
+      return lowerConv(design, layer);
+    case 'maxPool2d':
+      return lowerPool(design, layer);
+    case 'argmax':
+      return lowerArgmax(design, layer);
+  }
+}
+
+function lowerPool(design: string, layer: PoolLayerIR): PoolLayerHW {
+  const cyclesPerPixel = layer.kernel * layer.kernel;
+  return {
+    ...layer,
+    moduleName: `${design}_${layer.name}`,
+    bufferRows: windowBufferRows(layer),
+    fifoDepth: outputFifoDepth(POOL_PIPELINE_LATENCY, cyclesPerPixel),
+    cyclesPerFrame: windowCyclesPerFrame(layer, cyclesPerPixel),
+  };
+}
+
+function lowerArgmax(design: string, layer: ArgmaxIR): ArgmaxHW {
+  return { ...layer, moduleName: `${design}_${layer.name}`, cyclesPerFrame: 1 };
 }
 
 function lowerConv(design: string, layer: ConvLayerIR): ConvLayerHW {
@@ -17,10 +43,10 @@ function lowerConv(design: string, layer: ConvLayerIR): ConvLayerHW {
     moduleName: `${design}_${layer.name}`,
     widths: convWidths(layer),
     folding,
-    bufferRows: convBufferRows(layer),
-    fifoDepth: convFifoDepth(layer, folding.cyclesPerPixel),
+    bufferRows: windowBufferRows(layer),
+    fifoDepth: outputFifoDepth(convPipelineLatency(layer.simd), folding.cyclesPerPixel),
     maxShift: maxShift(layer),
-    cyclesPerFrame: convCyclesPerFrame(layer, folding.cyclesPerPixel),
+    cyclesPerFrame: windowCyclesPerFrame(layer, folding.cyclesPerPixel),
   };
 }
 

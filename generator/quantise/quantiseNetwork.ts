@@ -3,11 +3,12 @@
  * power-of-two scale, biases move to accumulator units, and each layer's requantisation shift is
  * calibrated on sample images run through the integer layers before it.
  */
-import { convAccumulators, requantiseMap, type FeatureMap } from '../arith/conv.ts';
+import { convAccumulators, type FeatureMap } from '../arith/conv.ts';
 import { calibrateShift, quantiseBias, quantisePot, quantiseUniform } from '../arith/rules.ts';
-import type { Conv2dSpec, NetworkSpec } from '../dsl/types.ts';
-import type { ConvLayerIR, NetworkIR } from '../ir/types.ts';
-import { convOutputShape, convPadding, type Shape } from '../validate/shapes.ts';
+import type { NetworkSpec, WeightedSpec } from '../dsl/types.ts';
+import type { ConvLayerIR, LayerIR, NetworkIR } from '../ir/types.ts';
+import { runLayer } from '../arith/layers.ts';
+import { convOutputShape, convPadding, layerOutputShape, type Shape } from '../validate/shapes.ts';
 import type { NdArray } from '../weights/npy.ts';
 
 /** The exponent of the input image's scale: pixel X stands for X · 2^-8. */
@@ -18,15 +19,51 @@ export function quantiseNetwork(spec: NetworkSpec, tensors: ReadonlyMap<string, 
   let shape: Shape = spec.input;
   let bits: number = spec.input.bits;
   let exponent = INPUT_EXPONENT;
+  let signed = false;
   let activations = samples;
-  const layers: ConvLayerIR[] = [];
+  const layers: LayerIR[] = [];
   for (const layerSpec of spec.layers) {
-    const layer = quantiseConv(layerSpec, tensors, shape, bits, exponent, activations);
+    let layer: LayerIR | undefined;
+    switch (layerSpec.kind) {
+      case 'conv2d':
+      case 'dense':
+        layer = quantiseWeighted(layerSpec, tensors, shape, bits, exponent, activations);
+        exponent = layer.inputExponent + layer.weightExponent + layer.shift;
+        signed = !layer.relu;
+        break;
+      case 'maxPool2d':
+        layer = {
+          kind: 'maxPool2d',
+          name: layerSpec.name,
+          input: shape,
+          output: layerOutputShape(layerSpec, shape),
+          inputBits: bits,
+          outputBits: bits,
+          kernel: layerSpec.kernel,
+          stride: layerSpec.stride,
+          pad: layerSpec.padding,
+        };
+        break;
+      case 'argmax':
+        layer = {
+          kind: 'argmax',
+          name: layerSpec.name,
+          input: shape,
+          output: { height: 1, width: 1, channels: 1 },
+          inputBits: bits,
+          signedInput: signed,
+          outputBits: 8 * Math.ceil(Math.max(1, Math.ceil(Math.log2(shape.channels))) / 8),
+        };
+        break;
+      case 'flatten':
+        break; // the stream is already in raster order; the next dense layer reads the whole map
+    }
+    if (!layer) continue;
     layers.push(layer);
-    activations = activations.map((x) => requantiseMap(convAccumulators(x, layer), layer.shift, layer.outputBits));
+    const current = layer;
+    activations = activations.map((x) => runLayer(current, x));
     shape = layer.output;
     bits = layer.outputBits;
-    exponent = layer.inputExponent + layer.weightExponent + layer.shift;
   }
   return { kind: 'network', name: spec.name, source, input: spec.input, layers, sampleSeed: spec.sampleSeed };
 }
@@ -41,8 +78,9 @@ export function toChannelsLast(w: ArrayLike<number>, oc: number, c: number, k: n
   return out;
 }
 
-function quantiseConv(
-  spec: Conv2dSpec,
+/** A conv or dense layer's weights, bias and shift; a dense layer becomes a whole-map convolution. */
+function quantiseWeighted(
+  spec: WeightedSpec,
   tensors: ReadonlyMap<string, NdArray>,
   input: Shape,
   inputBits: number,
@@ -51,20 +89,25 @@ function quantiseConv(
 ): ConvLayerIR {
   const weight = tensors.get(`${spec.name}.weight`);
   if (!weight) throw new Error(`internal: tensor ${spec.name}.weight was not imported`);
-  const floats = toChannelsLast(weight.data, spec.outChannels, input.channels, spec.kernel);
+  const dense = spec.kind === 'dense';
+  const outChannels = dense ? spec.outFeatures : spec.outChannels;
+  const kernel = dense ? input.height : spec.kernel;
+  // A dense weight [out, C·H·W] in PyTorch's flatten order is a conv weight [out, C, H, W].
+  const floats = toChannelsLast(weight.data, outChannels, input.channels, kernel);
   const q = spec.weights.kind === 'pot' ? quantisePot(floats, spec.weights.bits) : quantiseUniform(floats, spec.weights.bits);
   const floatBias = spec.bias ? tensors.get(`${spec.name}.bias`)?.data : undefined;
-  const bias = Array.from({ length: spec.outChannels }, (_, o) => (floatBias ? quantiseBias(floatBias[o]!, inputExponent + q.exponent) : 0));
+  const bias = Array.from({ length: outChannels }, (_, o) => (floatBias ? quantiseBias(floatBias[o]!, inputExponent + q.exponent) : 0));
   const layer: ConvLayerIR = {
     kind: 'conv2d',
+    origin: spec.kind,
     name: spec.name,
     input,
-    output: convOutputShape(spec, input),
+    output: dense ? { height: 1, width: 1, channels: outChannels } : convOutputShape(spec, input),
     inputBits,
     outputBits: spec.activationBits,
-    kernel: spec.kernel,
-    stride: spec.stride,
-    pad: convPadding(spec),
+    kernel,
+    stride: dense ? 1 : spec.stride,
+    pad: dense ? 0 : convPadding(spec),
     quant: spec.weights.kind,
     weightBits: spec.weights.bits,
     weightCodes: Array.from(q.codes),
@@ -73,11 +116,13 @@ function quantiseConv(
     inputExponent,
     bias,
     shift: 0,
+    relu: spec.activation === 'relu',
     pe: spec.pe,
     simd: spec.simd,
   };
   if (spec.shift !== undefined) return { ...layer, shift: spec.shift };
+  // Unsigned outputs fit the peak into `bits`; signed ones fit the largest magnitude into bits − 1.
   let peak = 0;
-  for (const x of samples) for (const v of convAccumulators(x, layer).data) peak = Math.max(peak, v);
-  return { ...layer, shift: calibrateShift(peak, spec.activationBits) };
+  for (const x of samples) for (const v of convAccumulators(x, layer).data) peak = Math.max(peak, layer.relu ? v : Math.abs(v));
+  return { ...layer, shift: calibrateShift(peak, layer.relu ? spec.activationBits : spec.activationBits - 1) };
 }

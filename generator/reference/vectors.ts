@@ -21,10 +21,11 @@ export interface Vectors {
   readonly expected: readonly Beat[];
 }
 
-/** Packs a pixel's channels, channel 0 in the low bits. */
+/** Packs a pixel's channels, channel 0 in the low bits; signed values as two's complement. */
 export function packPixel(map: FeatureMap, pixel: number, bits: number): bigint {
+  const mask = (1n << BigInt(bits)) - 1n;
   let word = 0n;
-  for (let c = map.channels - 1; c >= 0; c--) word = (word << BigInt(bits)) | BigInt(map.data[pixel * map.channels + c]!);
+  for (let c = map.channels - 1; c >= 0; c--) word = (word << BigInt(bits)) | (BigInt(map.data[pixel * map.channels + c]!) & mask);
   return word;
 }
 

@@ -33,6 +33,33 @@ export const CONV2D_ATTRIBUTES: Readonly<Record<string, AttributeRule>> = {
   pe: { type: 'int', min: 1, max: 4096, default: 1 },
   simd: { type: 'int', min: 1, max: 4096, default: 1 },
   shift: { type: 'int', min: 0, max: 62, optional: true },
+  activation: { type: 'enum', values: ['relu', 'none'], default: 'relu' },
+};
+
+/** The attributes of `dense`. */
+export const DENSE_ATTRIBUTES: Readonly<Record<string, AttributeRule>> = {
+  name: { type: 'identifier' },
+  outFeatures: { type: 'int', ...LIMITS.channels },
+  bias: { type: 'bool', default: true },
+  weights: { type: 'quant', default: { kind: 'pot', bits: 4 } },
+  activationBits: { type: 'int', ...LIMITS.activationBits, default: 8 },
+  pe: { type: 'int', min: 1, max: 4096, default: 1 },
+  simd: { type: 'int', min: 1, max: 4096, default: 1 },
+  shift: { type: 'int', min: 0, max: 62, optional: true },
+  activation: { type: 'enum', values: ['relu', 'none'], default: 'relu' },
+};
+
+/** The attributes of `maxPool2d` (stride defaults to the kernel, see validate). */
+export const MAXPOOL_ATTRIBUTES: Readonly<Record<string, AttributeRule>> = {
+  name: { type: 'identifier' },
+  kernel: { type: 'int', ...LIMITS.kernel },
+  stride: { type: 'int', min: 1, max: 7, optional: true },
+  padding: { type: 'int', min: 0, max: 3, default: 0 },
+};
+
+/** The attributes of `flatten` and `argmax`: only an optional name. */
+export const NAME_ONLY_ATTRIBUTES: Readonly<Record<string, AttributeRule>> = {
+  name: { type: 'identifier' },
 };
 
 /** The attributes of the network's `input`. */

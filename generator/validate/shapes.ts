@@ -1,5 +1,5 @@
 /** Feature-map shapes through the network, shared by validation, passes and the reference model. */
-import type { Conv2dSpec } from '../dsl/types.ts';
+import type { Conv2dSpec, LayerSpec } from '../dsl/types.ts';
 
 /** A feature map: height × width × channels, channels innermost in memory and on the stream. */
 export interface Shape {
@@ -26,4 +26,35 @@ export function convOutputShape(layer: Pick<Conv2dSpec, 'padding' | 'kernel' | '
     width: convOutputSide(input.width, layer.kernel, layer.stride, pad),
     channels: layer.outChannels,
   };
+}
+
+/** The output shape of any validated layer. */
+export function layerOutputShape(layer: LayerSpec, input: Shape): Shape {
+  switch (layer.kind) {
+    case 'conv2d':
+      return convOutputShape(layer, input);
+    case 'dense':
+      return { height: 1, width: 1, channels: layer.outFeatures };
+    case 'maxPool2d':
+      return {
+        height: convOutputSide(input.height, layer.kernel, layer.stride, layer.padding),
+        width: convOutputSide(input.width, layer.kernel, layer.stride, layer.padding),
+        channels: input.channels,
+      };
+    case 'flatten':
+      return input;
+    case 'argmax':
+      return { height: 1, width: 1, channels: 1 };
+  }
+}
+
+/** The input shape of every layer, in order. */
+export function layerInputShapes(input: Shape, layers: readonly LayerSpec[]): Shape[] {
+  const shapes: Shape[] = [];
+  let shape = input;
+  for (const layer of layers) {
+    shapes.push(shape);
+    shape = layerOutputShape(layer, shape);
+  }
+  return shapes;
 }

@@ -4,11 +4,11 @@
  * returns the network with all defaults filled in.
  */
 import path from 'node:path';
-import type { Conv2dSpec, LayerSpec, NetworkSpec, RawLayer, RawNetwork, WeightSource } from '../dsl/types.ts';
+import type { LayerSpec, NetworkSpec, RawLayer, RawNetwork, WeightSource } from '../dsl/types.ts';
 import { DiagnosticsError, type Diagnostic } from '../errors.ts';
 import type { Locator } from '../load/locations.ts';
-import { CONV2D_ATTRIBUTES, INPUT_ATTRIBUTES, LIMITS, type AttributeRule } from './attributes.ts';
-import { convOutputShape, convPadding, type Shape } from './shapes.ts';
+import { CONV2D_ATTRIBUTES, DENSE_ATTRIBUTES, INPUT_ATTRIBUTES, LIMITS, MAXPOOL_ATTRIBUTES, NAME_ONLY_ATTRIBUTES, type AttributeRule } from './attributes.ts';
+import { convPadding, layerOutputShape, type Shape } from './shapes.ts';
 
 /** Words a design or layer name may not be, since they become Verilog identifiers. */
 const VERILOG_KEYWORDS = new Set(
@@ -118,20 +118,24 @@ export function validateNetwork(raw: RawNetwork, locator: Locator, modelFile: st
 
   const layers: LayerSpec[] = [];
   if (!Array.isArray(raw.layers) || raw.layers.length === 0) {
-    c.error(raw, 'layers', 'the network has no layers.', 'Add at least one conv2d({ ... }) to layers.');
+    c.error(raw, 'layers', 'the network has no layers.', 'Add at least one layer, e.g. conv2d({ ... }).');
   } else {
+    const specs = raw.layers.map((layer, index) => validateLayer(c, layer, index));
+    const lastWeighted = specs.reduce((last, s, i) => (s?.kind === 'conv2d' || s?.kind === 'dense' ? i : last), -1);
     let shape: Shape | undefined = input;
     const names = new Set<string>();
-    raw.layers.forEach((layer, index) => {
-      const spec = validateLayer(c, layer, index, shape);
-      if (spec) {
-        if (names.has(spec.name)) c.error(layer, 'name', `two layers are named '${spec.name}'.`, 'Give every layer a unique name.');
-        names.add(spec.name);
-        layers.push(spec);
-        shape = shape && convOutputShape(spec, shape);
-      } else {
-        shape = undefined; // the rest of the shape chain is unknown; keep checking attributes
+    specs.forEach((spec, index) => {
+      const layer = raw.layers[index]!;
+      if (!spec) {
+        shape = undefined; // the rest of the shape chain is unknown; attributes were still checked
+        return;
       }
+      if (names.has(spec.name)) c.error(layer, 'name', `two layers are named '${spec.name}'.`, 'Give every layer a unique name.');
+      names.add(spec.name);
+      const before = c.diagnostics.length;
+      checkChain(c, layer, spec, shape, index > 0 ? specs[index - 1] : undefined, index === specs.length - 1, index === lastWeighted);
+      layers.push(spec);
+      shape = shape && c.diagnostics.length === before ? layerOutputShape(spec, shape) : undefined;
     });
   }
   if (c.diagnostics.length > 0 || !name || !input || !weights) throw new DiagnosticsError(c.diagnostics);
@@ -168,44 +172,101 @@ function validateWeightSource(c: Checker, raw: RawNetwork, modelFile: string): W
   return undefined;
 }
 
-function validateLayer(c: Checker, layer: RawLayer, index: number, input: Shape | undefined): LayerSpec | undefined {
+/** The attribute table of each layer kind, and how the DSL function is called. */
+const KINDS = {
+  conv2d: { attributes: CONV2D_ATTRIBUTES, call: 'conv2d' },
+  dense: { attributes: DENSE_ATTRIBUTES, call: 'dense' },
+  maxPool2d: { attributes: MAXPOOL_ATTRIBUTES, call: 'maxPool2d' },
+  flatten: { attributes: NAME_ONLY_ATTRIBUTES, call: 'flatten' },
+  argmax: { attributes: NAME_ONLY_ATTRIBUTES, call: 'argmax' },
+} as const;
+
+/** Checks one layer's own attributes (not its place in the chain); undefined if any is invalid. */
+function validateLayer(c: Checker, layer: RawLayer, index: number): LayerSpec | undefined {
   const kind = (layer as { kind?: unknown } | undefined)?.kind;
-  if (kind !== 'conv2d') {
-    c.error(layer ?? {}, undefined, `layer ${index + 1} is ${show(layer)}, not a layer.`, 'Use conv2d({ ... }).');
+  if (typeof kind !== 'string' || !(kind in KINDS)) {
+    c.error(layer ?? {}, undefined, `layer ${index + 1} is ${show(layer)}, not a layer.`, 'Use conv2d, dense, maxPool2d, flatten or argmax.');
     return undefined;
   }
-  const label = typeof layer.name === 'string' ? `conv2d '${layer.name}'` : `conv2d layer ${index + 1}`;
-  c.unknownKeys(layer, ['kind', ...Object.keys(CONV2D_ATTRIBUTES)], label);
-  const values: Record<string, unknown> = {};
+  const { attributes, call } = KINDS[kind as keyof typeof KINDS];
+  const named = typeof (layer as { name?: unknown }).name === 'string';
+  const label = named ? `${call} '${(layer as { name: string }).name}'` : `${call} layer ${index + 1}`;
+  c.unknownKeys(layer, ['kind', ...Object.keys(attributes)], label);
+  const values: Record<string, unknown> = { kind };
   let ok = true;
-  for (const [key, rule] of Object.entries(CONV2D_ATTRIBUTES)) {
+  for (const [key, rule] of Object.entries(attributes)) {
+    if (key === 'name' && !named && (kind === 'flatten' || kind === 'argmax')) {
+      values.name = index === 0 ? kind : `${kind}${index}`;
+      continue;
+    }
     const value = c.attribute(layer, '', key, rule, label);
     if (value === undefined && !(rule.type === 'int' && rule.optional)) ok = false;
     values[key] = value;
   }
   if (!ok) return undefined;
-  const spec = { kind: 'conv2d', ...values } as Conv2dSpec;
-  const before = c.diagnostics.length;
-  checkConvRules(c, layer, spec, label, input);
-  return c.diagnostics.length === before ? spec : undefined;
+  if (kind === 'maxPool2d' && values.stride === undefined) values.stride = values.kernel;
+  return values as unknown as LayerSpec;
 }
 
-/** The rules that relate a conv layer's attributes to each other and to its input. */
-function checkConvRules(c: Checker, layer: RawLayer, spec: Conv2dSpec, label: string, input: Shape | undefined): void {
-  if (spec.padding === 'same' && spec.kernel % 2 === 0) {
-    c.error(layer, 'padding', `${label}: 'same' padding needs an odd kernel, but the kernel is ${spec.kernel}.`, `Use kernel ${spec.kernel + 1} or padding 'valid'.`);
+/**
+ * The rules that relate a layer to its input and to the layers around it. `input` is undefined
+ * when an earlier layer was invalid (then only the rules that need no shape run).
+ */
+function checkChain(c: Checker, raw: RawLayer, spec: LayerSpec, input: Shape | undefined, prev: LayerSpec | undefined, isLast: boolean, lastWeighted: boolean): void {
+  const label = `${KINDS[spec.kind].call} '${spec.name}'`;
+  if (spec.kind === 'conv2d' || spec.kind === 'dense') {
+    const outputs = spec.kind === 'conv2d' ? spec.outChannels : spec.outFeatures;
+    const outName = spec.kind === 'conv2d' ? 'outChannels' : 'outFeatures';
+    if (outputs % spec.pe !== 0) {
+      c.error(raw, 'pe', `${label}: pe = ${spec.pe} does not divide ${outName} = ${outputs}.`, `Choose pe from ${divisors(outputs).join(', ')}.`);
+    }
+    if (input && input.channels % spec.simd !== 0) {
+      c.error(raw, 'simd', `${label}: simd = ${spec.simd} does not divide the ${input.channels} input channels.`, `Choose simd from ${divisors(input.channels).join(', ')}.`);
+    }
+    if (spec.activation === 'none' && !lastWeighted) {
+      c.error(raw, 'activation', `${label}: activation 'none' gives signed outputs, which only the last weighted layer may have.`, "Use activation 'relu', or make this the last layer.");
+    }
   }
-  if (spec.outChannels % spec.pe !== 0) {
-    c.error(layer, 'pe', `${label}: pe = ${spec.pe} does not divide outChannels = ${spec.outChannels}.`, `Choose pe from ${divisors(spec.outChannels).join(', ')}.`);
+  if (spec.kind === 'conv2d') {
+    if (spec.padding === 'same' && spec.kernel % 2 === 0) {
+      c.error(raw, 'padding', `${label}: 'same' padding needs an odd kernel, but the kernel is ${spec.kernel}.`, `Use kernel ${spec.kernel + 1} or padding 'valid'.`);
+    }
+    const pad = spec.padding === 'same' && spec.kernel % 2 === 1 ? convPadding(spec) : 0;
+    if (input) checkWindowFits(c, raw, label, spec.kernel, pad, input);
   }
-  if (!input) return;
-  if (input.channels % spec.simd !== 0) {
-    c.error(layer, 'simd', `${label}: simd = ${spec.simd} does not divide the ${input.channels} input channels.`, `Choose simd from ${divisors(input.channels).join(', ')}.`);
+  if (spec.kind === 'maxPool2d') {
+    if (spec.padding > Math.floor(spec.kernel / 2)) {
+      c.error(raw, 'padding', `${label}: padding ${spec.padding} is more than half the ${spec.kernel}x${spec.kernel} window.`, `Use padding of at most ${Math.floor(spec.kernel / 2)}.`);
+    } else if (input) {
+      checkWindowFits(c, raw, label, spec.kernel, spec.padding, input);
+    }
+    if (prev && (prev.kind === 'conv2d' || prev.kind === 'dense') && prev.activation === 'none') {
+      c.error(raw, undefined, `${label} follows a layer with signed outputs (activation 'none').`, "Give that layer activation 'relu'.");
+    }
   }
-  const pad = spec.padding === 'same' && spec.kernel % 2 === 1 ? convPadding(spec) : 0;
+  if (spec.kind === 'dense' && input) {
+    const flattened = prev?.kind === 'flatten';
+    if (!flattened && (input.height !== 1 || input.width !== 1)) {
+      c.error(raw, undefined, `${label} receives a ${input.height}x${input.width}x${input.channels} feature map.`, 'Put flatten() before it.');
+    } else if (input.height !== input.width) {
+      c.error(raw, undefined, `${label}: potgen's dense engine needs a square map before flatten(), not ${input.height}x${input.width}.`);
+    }
+  }
+  if (spec.kind === 'flatten' && isLast) {
+    c.error(raw, undefined, `${label} is the last layer.`, 'Follow flatten() with dense({ ... }).');
+  }
+  if (spec.kind === 'argmax') {
+    if (!isLast) c.error(raw, undefined, `${label} must be the last layer.`);
+    if (input && (input.height !== 1 || input.width !== 1 || input.channels < 2)) {
+      c.error(raw, undefined, `${label} needs a vector of at least 2 values (a 1x1xN map), not ${input.height}x${input.width}x${input.channels}.`, 'Put a dense layer before it.');
+    }
+  }
+}
+
+function checkWindowFits(c: Checker, raw: RawLayer, label: string, kernel: number, pad: number, input: Shape): void {
   const side = Math.min(input.height, input.width) + 2 * pad;
-  if (spec.kernel > side) {
-    c.error(layer, 'kernel', `${label}: the kernel (${spec.kernel}x${spec.kernel}) is larger than its ${input.height}x${input.width} input${pad ? ` padded by ${pad}` : ''}.`, `Use a kernel of at most ${side}.`);
+  if (kernel > side) {
+    c.error(raw, 'kernel', `${label}: the kernel (${kernel}x${kernel}) is larger than its ${input.height}x${input.width} input${pad ? ` padded by ${pad}` : ''}.`, `Use a kernel of at most ${side}.`);
   }
 }
 

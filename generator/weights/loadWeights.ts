@@ -9,7 +9,7 @@ import type { NetworkSpec, RawNetwork } from '../dsl/types.ts';
 import { DiagnosticsError, WeightFileError, type Diagnostic } from '../errors.ts';
 import { displayPath } from '../load/loadModel.ts';
 import type { Locator } from '../load/locations.ts';
-import { convOutputShape, type Shape } from '../validate/shapes.ts';
+import { layerInputShapes } from '../validate/shapes.ts';
 import { checkFinite } from './index.ts';
 import { readJsonTensors } from './json.ts';
 import type { NdArray } from './npy.ts';
@@ -25,15 +25,21 @@ export interface TensorNeed {
   readonly meaning: string;
 }
 
-/** The tensors every layer needs, in PyTorch's layout: weight [out, in, k, k], bias [out]. */
+/** The tensors every layer needs, in PyTorch's layout: conv weight [out, in, k, k], dense [out, in], bias [out]. */
 export function tensorNeeds(spec: NetworkSpec): TensorNeed[] {
   const needs: TensorNeed[] = [];
-  let shape: Shape = spec.input;
+  const inputs = layerInputShapes(spec.input, spec.layers);
   spec.layers.forEach((layer, index) => {
-    const k = layer.kernel;
-    needs.push({ name: `${layer.name}.weight`, shape: [layer.outChannels, shape.channels, k, k], layer: index, meaning: '(out channels, in channels, kernel, kernel)' });
-    if (layer.bias) needs.push({ name: `${layer.name}.bias`, shape: [layer.outChannels], layer: index, meaning: '(out channels)' });
-    shape = convOutputShape(layer, shape);
+    const shape = inputs[index]!;
+    if (layer.kind === 'conv2d') {
+      const k = layer.kernel;
+      needs.push({ name: `${layer.name}.weight`, shape: [layer.outChannels, shape.channels, k, k], layer: index, meaning: '(out channels, in channels, kernel, kernel)' });
+      if (layer.bias) needs.push({ name: `${layer.name}.bias`, shape: [layer.outChannels], layer: index, meaning: '(out channels)' });
+    } else if (layer.kind === 'dense') {
+      const features = shape.height * shape.width * shape.channels;
+      needs.push({ name: `${layer.name}.weight`, shape: [layer.outFeatures, features], layer: index, meaning: '(out features, in features)' });
+      if (layer.bias) needs.push({ name: `${layer.name}.bias`, shape: [layer.outFeatures], layer: index, meaning: '(out features)' });
+    }
   });
   return needs;
 }

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RawLayer } from '../../generator/dsl/types.ts';
+import type { RawConv2d } from '../../generator/dsl/types.ts';
 import { DiagnosticsError, type Diagnostic, type SourceLocation } from '../../generator/errors.ts';
 import { loadModel } from '../../generator/load/loadModel.ts';
 
@@ -64,7 +64,7 @@ export default network({
     const file = path.join(dir, 'model.ts');
     const { network, locator, file: loaded } = loadModel(file);
     expect(loaded).toBe(file);
-    const [conv1, conv2] = network.layers as [RawLayer, RawLayer];
+    const [conv1, conv2] = network.layers as [RawConv2d, RawConv2d];
     expect(conv1.pe).toBe(4);
     expect(conv2.weights).toEqual({ kind: 'pot', bits: 3 });
 
@@ -112,7 +112,7 @@ export default network({
     const model = path.join(dir, 'model.ts');
     const helpers = path.join(dir, 'helpers.ts');
     const { network, locator } = loadModel(model);
-    const [a, b] = network.layers as [RawLayer, RawLayer];
+    const [a, b] = network.layers as [RawConv2d, RawConv2d];
     expect([a.name, a.pe, b.name, b.pe]).toEqual(['a', 2, 'b', 4]);
     expect(locator.locate(network, 'input.height')).toEqual(loc(model, 6, 12));
     expect(locator.locate(network, 'layers')).toEqual(loc(model, 8, 3));
@@ -137,7 +137,7 @@ export default net({
     });
     const file = path.join(dir, 'model.ts');
     const { network, locator } = loadModel(file);
-    const [c1] = network.layers as [RawLayer];
+    const [c1] = network.layers as [RawConv2d];
     expect(network.weights).toEqual({ kind: 'random', seed: 3 });
     expect(locator.locate(network)).toEqual(loc(file, 3, 16));
     expect(locator.locate(network, 'input.channels')).toEqual(loc(file, 5, 33));
@@ -163,7 +163,7 @@ export default p.network({
     });
     const file = path.join(dir, 'model.ts');
     const { network, locator } = loadModel(file);
-    const [first, second] = network.layers as [RawLayer, RawLayer];
+    const [first, second] = network.layers as [RawConv2d, RawConv2d];
     expect(locator.locate(first)).toEqual(loc(file, 3, 15));
     expect(locator.locate(first, 'simd')).toEqual(loc(file, 3, 68));
     expect(locator.locate(network)).toEqual(loc(file, 5, 16));

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeatureMap } from '../../generator/arith/conv.ts';
 import { conv2d, network, pot, uniform } from '../../generator/dsl/index.ts';
 import type { WeightQuantOptions } from '../../generator/dsl/types.ts';
+import type { ConvLayerHW } from '../../generator/ir/types.ts';
 import { runNetwork } from '../../generator/reference/referenceModel.ts';
 import { simulate } from '../../generator/run/simulate.ts';
 import { buildInto, tempDir } from '../support/designs.ts';
@@ -57,7 +58,7 @@ describe.each<[string, WeightQuantOptions]>([
       layers: [conv2d({ name: 'conv', outChannels: OC, kernel: K, padding: 'same', weights, pe: 2, simd: 8, ...(shift === undefined ? {} : { shift }) })],
     });
     const built = buildInto(dir, net, { images: [allMax, allMax, ramp, allMax], calibration: [allMax] });
-    const layer = built.hw.layers[0]!;
+    const layer = built.hw.layers[0] as ConvLayerHW;
     if (weights.kind === 'pot') {
       // The codes span the whole range: the largest shift is 2^(bits-1) - 2.
       expect(layer.maxShift).toBe(2 ** (weights.bits - 1) - 2);

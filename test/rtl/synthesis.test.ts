@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ConvLayerHW } from '../../generator/ir/types.ts';
 import { readManifest } from '../../generator/run/manifest.ts';
 import { countCoarseCells, synthesiseXilinx } from '../../generator/run/yosys.ts';
 import { CASES } from '../support/convCases.ts';
@@ -24,7 +25,7 @@ describe('synthesis with yosys synth_xilinx -family xcup', () => {
     expect(report.latches).toBe(0);
     expect(report.luts).toBeGreaterThan(0);
     const coarse = await countCoarseCells(files, top);
-    if (built.hw.layers[0]!.quant === 'pot') {
+    if ((built.hw.layers[0] as ConvLayerHW).quant === 'pot') {
       expect(report.dsp).toBe(0);
       expect(coarse.$mul ?? 0).toBe(0);
     } else {
