@@ -4,14 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { WeightQuantOptions } from '../dsl/types.ts';
 import type { LayerHW } from '../ir/types.ts';
 import { PotgenError } from '../errors.ts';
 import { buildDesign, VERSION } from '../pipeline/buildDesign.ts';
 import { lint } from '../run/lint.ts';
 import { readManifest } from '../run/manifest.ts';
-import { simulate } from '../run/simulate.ts';
+import { simulate, type Simulator } from '../run/simulate.ts';
 import { synthesiseXilinx } from '../run/yosys.ts';
 import { LIMITS } from '../validate/attributes.ts';
 import { writePlan } from '../write/writePlan.ts';
@@ -78,10 +78,13 @@ program
   .description('Simulate a built design under Icarus Verilog against its golden vectors.')
   .argument('<design-dir>', 'a folder written by potgen build')
   .option('--seed <n>', 'seed of the random bubbles and back-pressure', parseCount(0), 1)
-  .action((dir: string, opts: { seed: number }) => {
+  .addOption(
+    new Option('--simulator <name>', 'icarus, or verilator: slower to compile, far faster on whole networks').choices(['icarus', 'verilator']).default('icarus'),
+  )
+  .action((dir: string, opts: { seed: number; simulator: Simulator }) => {
     const manifest = readManifest(dir);
-    step(`simulating ${manifest.design} (${manifest.frames} frames) with Icarus Verilog`);
-    const result = simulate(dir, { seed: opts.seed });
+    step(`simulating ${manifest.design} (${manifest.frames} frames) with ${opts.simulator === 'verilator' ? 'Verilator' : 'Icarus Verilog'}`);
+    const result = simulate(dir, { seed: opts.seed, simulator: opts.simulator });
     const lines = result.log.split('\n').filter((l) => /^(error|latency|cycles per frame|\d+ passed)/.test(l));
     console.log(lines.join('\n'));
     console.log(`simulation took ${result.seconds.toFixed(2)} s`);

@@ -196,7 +196,7 @@ function validateLayer(c: Checker, layer: RawLayer, index: number): LayerSpec | 
   let ok = true;
   for (const [key, rule] of Object.entries(attributes)) {
     if (key === 'name' && !named && (kind === 'flatten' || kind === 'argmax')) {
-      values.name = index === 0 ? kind : `${kind}${index}`;
+      values.name = `${kind}${index + 1}`; // the layer's position keeps default names unique
       continue;
     }
     const value = c.attribute(layer, '', key, rule, label);
