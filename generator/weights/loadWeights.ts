@@ -9,7 +9,8 @@ import type { NetworkSpec, RawNetwork } from '../dsl/types.ts';
 import { DiagnosticsError, WeightFileError, type Diagnostic } from '../errors.ts';
 import { displayPath } from '../load/loadModel.ts';
 import type { Locator } from '../load/locations.ts';
-import { layerInputShapes } from '../validate/shapes.ts';
+import { convPadding, layerInputShapes } from '../validate/shapes.ts';
+import { mapOnnxToLayers, readOnnx, type LayerRequest } from './onnx.ts';
 import { checkFinite } from './index.ts';
 import { readJsonTensors } from './json.ts';
 import type { NdArray } from './npy.ts';
@@ -57,7 +58,7 @@ export function loadWeights(spec: NetworkSpec, raw: RawNetwork, locator: Locator
   if (!existsSync(file)) throw atWeights(`the weight file ${where} does not exist.`, 'Check the path; it is relative to the model file.');
   let tensors: Map<string, NdArray>;
   try {
-    tensors = readTensors(file, where, needs);
+    tensors = readTensors(file, where, needs, spec);
   } catch (e) {
     if (e instanceof WeightFileError) throw atWeights(lowerFirst(e.message));
     throw e;
@@ -101,8 +102,28 @@ export function loadWeights(spec: NetworkSpec, raw: RawNetwork, locator: Locator
   return tensors;
 }
 
-/** Reads a .json or .npz file, or a folder of `<tensor>.npy` files. */
-function readTensors(file: string, where: string, needs: readonly TensorNeed[]): Map<string, NdArray> {
+/** The layers an ONNX graph must provide, in order (arg-max has no ONNX node). */
+function onnxRequests(spec: NetworkSpec): LayerRequest[] {
+  const inputs = layerInputShapes(spec.input, spec.layers);
+  return spec.layers.flatMap((layer, i): LayerRequest[] => {
+    const input = inputs[i]!;
+    switch (layer.kind) {
+      case 'conv2d':
+        return [{ kind: 'conv2d', name: layer.name, outChannels: layer.outChannels, inChannels: input.channels, kernel: layer.kernel, stride: layer.stride, pad: convPadding(layer), bias: layer.bias }];
+      case 'dense':
+        return [{ kind: 'dense', name: layer.name, outFeatures: layer.outFeatures, inFeatures: input.height * input.width * input.channels, bias: layer.bias }];
+      case 'maxPool2d':
+        return [{ kind: 'maxPool2d', name: layer.name, kernel: layer.kernel, stride: layer.stride, pad: layer.padding }];
+      case 'flatten':
+        return [{ kind: 'flatten', name: layer.name }];
+      case 'argmax':
+        return [];
+    }
+  });
+}
+
+/** Reads a .onnx, .json or .npz file, or a folder of `<tensor>.npy` files. */
+function readTensors(file: string, where: string, needs: readonly TensorNeed[], spec: NetworkSpec): Map<string, NdArray> {
   if (statSync(file).isDirectory()) {
     const tensors = new Map<string, NdArray>();
     for (const need of needs) {
@@ -113,8 +134,9 @@ function readTensors(file: string, where: string, needs: readonly TensorNeed[]):
   }
   const ext = path.extname(file).toLowerCase();
   if (ext === '.json') return readJsonTensors(readFileSync(file, 'utf8'), where);
+  if (ext === '.onnx') return mapOnnxToLayers(readOnnx(readFileSync(file), where), onnxRequests(spec), where);
   if (ext === '.npz') return readNpz(readFileSync(file), where);
-  throw new WeightFileError(`${where} is neither a .json nor a .npz file, nor a folder of .npy files.`);
+  throw new WeightFileError(`${where} is neither an .onnx, .json nor .npz file, nor a folder of .npy files.`);
 }
 
 /** He-style normal weights (std √(2/fan-in)) and small normal biases, from one seeded stream. */

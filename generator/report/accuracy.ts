@@ -1,0 +1,67 @@
+/**
+ * Accuracy on a labelled test set: the float model beside the bit-exact integer models of any
+ * number of quantisation variants (PoT and uniform at several widths).
+ */
+import type { FeatureMap } from '../arith/conv.ts';
+import { argmaxIndex } from '../arith/conv.ts';
+import type { WeightQuantOptions } from '../dsl/types.ts';
+import type { NetworkIR } from '../ir/types.ts';
+import { compileNetwork, type PreparedNetwork } from '../pipeline/buildDesign.ts';
+import { runFloat } from '../reference/floatModel.ts';
+import { runNetwork } from '../reference/referenceModel.ts';
+
+/** One row of an accuracy report. */
+export interface AccuracyRow {
+  readonly label: string;
+  readonly correct: number;
+  readonly total: number;
+}
+
+/** The predicted class: the arg-max layer's output, or the arg-max of the last layer's values. */
+function predicted(values: ArrayLike<number>, hasArgmax: boolean): number {
+  return hasArgmax ? values[0]! : argmaxIndex(values);
+}
+
+/** Counts correct predictions of the float model. */
+export function floatAccuracy(prepared: PreparedNetwork, images: readonly FeatureMap[], labels: ArrayLike<number>): AccuracyRow {
+  const hasArgmax = prepared.spec.layers.at(-1)?.kind === 'argmax';
+  let correct = 0;
+  images.forEach((image, i) => {
+    if (predicted(runFloat(prepared.spec, prepared.tensors, image), hasArgmax) === labels[i]) correct++;
+  });
+  return { label: 'float (as trained)', correct, total: images.length };
+}
+
+/** Counts correct predictions of an integer IR (the reference model the RTL matches bit for bit). */
+export function integerAccuracy(ir: NetworkIR, images: readonly FeatureMap[], labels: ArrayLike<number>, label: string): AccuracyRow {
+  const hasArgmax = ir.layers.at(-1)?.kind === 'argmax';
+  let correct = 0;
+  images.forEach((image, i) => {
+    const out = runNetwork(ir, image).at(-1)!;
+    if (predicted(out.data, hasArgmax) === labels[i]) correct++;
+  });
+  return { label, correct, total: images.length };
+}
+
+/** Names a quantisation variant, e.g. "PoT 4-bit". */
+export function variantLabel(q: WeightQuantOptions): string {
+  return `${q.kind === 'pot' ? 'PoT' : 'uniform'} ${q.bits}-bit`;
+}
+
+/** Float accuracy, then each variant's integer accuracy; `progress` hears of each step. */
+export function accuracyReport(
+  prepared: PreparedNetwork,
+  variants: readonly WeightQuantOptions[],
+  images: readonly FeatureMap[],
+  labels: ArrayLike<number>,
+  progress: (message: string) => void = () => {},
+): AccuracyRow[] {
+  progress(`float model over ${images.length} images`);
+  const rows = [floatAccuracy(prepared, images, labels)];
+  for (const q of variants) {
+    progress(`${variantLabel(q)}: calibrating shifts and running the integer model`);
+    const { ir } = compileNetwork(prepared, { quant: q });
+    rows.push(integerAccuracy(ir, images, labels, `${variantLabel(q)} (integer, bit-exact)`));
+  }
+  return rows;
+}
