@@ -5,10 +5,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { WeightQuantOptions } from '../dsl/types.ts';
+import type { NetworkSpec, WeightedSpec, WeightQuantOptions } from '../dsl/types.ts';
+import { loadMnist } from '../data/mnist.ts';
+import { loadModel } from '../load/loadModel.ts';
+import { accuracyReport } from '../report/accuracy.ts';
 import type { LayerHW } from '../ir/types.ts';
 import { PotgenError } from '../errors.ts';
-import { buildDesign, VERSION } from '../pipeline/buildDesign.ts';
+import { buildDesign, prepareNetwork, VERSION } from '../pipeline/buildDesign.ts';
 import { lint } from '../run/lint.ts';
 import { readManifest } from '../run/manifest.ts';
 import { simulate, type Simulator } from '../run/simulate.ts';
@@ -74,6 +77,36 @@ program
   });
 
 program
+  .command('eval')
+  .description('Accuracy on the data set\'s test images: the float model beside bit-exact integer models.')
+  .argument('<model>', 'a model file with a dataset, e.g. examples/lenet5/lenet5.ts')
+  .option('--images <n>', 'how many test images (default: all)', parseCount(1))
+  .option('--quant <kind:bits>', 'a variant to compare; repeat for several (default: the model\'s own, pot:4, uniform:4, uniform:8)', (v: string, prev: WeightQuantOptions[] = []) => [...prev, parseQuant(v)])
+  .addHelpText('after', '\nExample:\n  potgen eval examples/lenet5/lenet5.ts --images 2000 --quant pot:4 --quant pot:3')
+  .action((model: string, opts: { images?: number; quant?: WeightQuantOptions[] }) => {
+    step(`loading ${model}`);
+    const loaded = loadModel(model);
+    const prepared = prepareNetwork(loaded.network, loaded.locator, loaded.file);
+    if (!prepared.spec.dataset) {
+      throw new PotgenError(`${prepared.source} names no dataset, so there are no labelled images to score; add dataset: mnist() to the network.`);
+    }
+    const variants = opts.quant ?? defaultVariants(prepared.spec);
+    const test = loadMnist('test');
+    const count = Math.min(opts.images ?? test.images.length, test.images.length);
+    const started = performance.now();
+    const rows = accuracyReport(prepared, variants, test.images.slice(0, count), test.labels, (m) =>
+      step(`${((performance.now() - started) / 1000).toFixed(1)} s: ${m}`),
+    );
+    const float = rows[0]!;
+    console.log(`${prepared.spec.name}: accuracy on ${count} MNIST test images`);
+    for (const r of rows) {
+      const pct = (100 * r.correct) / r.total;
+      const delta = r === float ? '' : `  (${(pct - (100 * float.correct) / float.total).toFixed(2)} points)`;
+      console.log(`  ${r.label.padEnd(34)} ${pct.toFixed(2).padStart(6)}%  ${r.correct}/${r.total}${delta}`);
+    }
+  });
+
+program
   .command('sim')
   .description('Simulate a built design under Icarus Verilog against its golden vectors.')
   .argument('<design-dir>', 'a folder written by potgen build')
@@ -117,6 +150,13 @@ program
     console.log(`${manifest.top}: ${r.luts} LUT, ${r.flipFlops} FF, ${r.carry} CARRY4, ${r.dsp} DSP48E2, ${r.bram} BRAM36, ${r.lutram} LUTRAM, ${r.latches} latches (${r.seconds.toFixed(1)} s)`);
     if (r.latches > 0) throw new PotgenError(`${manifest.top} infers ${r.latches} latch(es).`);
   });
+
+/** The model's own quantisation plus the comparisons every report shows. */
+function defaultVariants(spec: NetworkSpec): WeightQuantOptions[] {
+  const own = spec.layers.find((l) => l.kind === 'conv2d' || l.kind === 'dense') as WeightedSpec | undefined;
+  const all = [...(own ? [own.weights] : []), { kind: 'pot', bits: 4 }, { kind: 'uniform', bits: 4 }, { kind: 'uniform', bits: 8 }] as WeightQuantOptions[];
+  return all.filter((q, i) => all.findIndex((o) => o.kind === q.kind && o.bits === q.bits) === i);
+}
 
 /** One line about a built layer: shapes, arithmetic, folding. */
 function describeLayer(l: LayerHW): string {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   calibrateShift,
+  nearestPowerOfTwo,
   potValue,
   quantiseBias,
   quantisePot,
@@ -12,9 +13,9 @@ import {
 } from '../../generator/arith/rules.ts';
 
 describe('quantisePot', () => {
-  it('rounds in the log domain, puts the largest weight on the top code and zeroes below half the smallest level', () => {
+  it('rounds to the nearest level, puts the largest weight on the top code and zeroes below half the smallest level', () => {
     // 4 bits: M = 7 levels. max |w| = 1 → top exponent 0 → e = 0 − 6 = −6.
-    // 0.3: log2 = −1.737, +6 = 4.26 → k 4 → m 5. 0.01: |w| ≥ 2^−7 → k = max(0, round(−0.64)) = 0 → m 1.
+    // 0.3 < 1.5·2^−2 → 2^−2, k = 4 → m 5. 0.01: |w| ≥ 2^−7 → nearest 2^−7, k = max(0, −1) = 0 → m 1.
     // 0.005 < 2^−7 → zero.
     const q = quantisePot([1, 0.5, 0.25, -0.3, 0.01, 0.005, 0], 4);
     expect(q.exponent).toBe(-6);
@@ -32,10 +33,15 @@ describe('quantisePot', () => {
 
   it('clamps to the top code and keeps an all-zero tensor at zero', () => {
     expect(Array.from(quantisePot([0, 0], 3).values)).toEqual([0, 0]);
-    // 3 bits: M = 3. max 1.45 rounds to 2^1 in the log domain (log2 1.45 = 0.54) → e = 1 − 2 = −1.
+    // 3 bits: M = 3. 1.45 < 1.5 rounds to 2^0 (log rounding would give 2^1) → e = 0 − 2 = −2.
+    // 0.6 < 0.75 rounds to 2^−1. Codes 3 and 2 re-base to 2 and 1, so e becomes −1.
     const q = quantisePot([1.45, 0.6], 3);
     expect(q.exponent).toBe(-1);
-    expect(Array.from(q.values)).toEqual([4, 1]);
+    expect(Array.from(q.values)).toEqual([2, 1]);
+  });
+
+  it('rounds to the nearest power of two in the linear domain (threshold 1.5·2^k)', () => {
+    expect([1, 1.49, 1.5, 0.74, 0.75, 3, 2.99, 6].map(nearestPowerOfTwo)).toEqual([0, 0, 1, -1, 0, 2, 1, 3]);
   });
 
   it('decodes codes into ±2^(m−1)', () => {
