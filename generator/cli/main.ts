@@ -114,10 +114,10 @@ program
   .addOption(
     new Option('--simulator <name>', 'icarus, or verilator: slower to compile, far faster on whole networks').choices(['icarus', 'verilator']).default('icarus'),
   )
-  .action((dir: string, opts: { seed: number; simulator: Simulator }) => {
+  .action(async (dir: string, opts: { seed: number; simulator: Simulator }) => {
     const manifest = readManifest(dir);
     step(`simulating ${manifest.design} (${manifest.frames} frames) with ${opts.simulator === 'verilator' ? 'Verilator' : 'Icarus Verilog'}`);
-    const result = simulate(dir, { seed: opts.seed, simulator: opts.simulator });
+    const result = await simulate(dir, { seed: opts.seed, simulator: opts.simulator });
     const lines = result.log.split('\n').filter((l) => /^(error|latency|cycles per frame|\d+ passed)/.test(l));
     console.log(lines.join('\n'));
     console.log(`simulation took ${result.seconds.toFixed(2)} s`);
@@ -128,9 +128,9 @@ program
   .command('lint')
   .description('Lint a built design\'s RTL with Verilator -Wall (any warning fails).')
   .argument('<design-dir>', 'a folder written by potgen build')
-  .action((dir: string) => {
+  .action(async (dir: string) => {
     const manifest = readManifest(dir);
-    const result = lint(dir);
+    const result = await lint(dir);
     if (!result.clean) {
       console.log(result.log);
       throw new PotgenError(`Verilator found ${result.warnings.length} problem(s) in ${manifest.design}.`);

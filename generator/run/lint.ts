@@ -11,11 +11,11 @@ export interface LintResult {
 }
 
 /** Runs `verilator --lint-only -Wall` on the design's RTL with its top module. */
-export function lint(designDir: string): LintResult {
+export async function lint(designDir: string): Promise<LintResult> {
   const manifest = readManifest(designDir);
   designDir = path.resolve(designDir);
   const sources = manifest.rtl.map((f) => path.join(designDir, f));
-  const run = runTool('verilator', ['--lint-only', '-Wall', '--top-module', manifest.top, ...sources], designDir);
+  const run = await runTool('verilator', ['--lint-only', '-Wall', '--top-module', manifest.top, ...sources], designDir);
   const log = (run.stderr + run.stdout).trim();
   const warnings = log.split('\n').filter((l) => /^%(Warning|Error)/.test(l));
   return { clean: run.status === 0 && warnings.length === 0, warnings, log };

@@ -29,7 +29,7 @@ export type Simulator = 'icarus' | 'verilator';
  * Compiles the design and its testbench and runs it: Icarus (`iverilog`, then `vvp -N`) by
  * default; Verilator (`--binary --timing`) compiles for longer but runs whole networks far faster.
  */
-export function simulate(designDir: string, options: { seed?: number; simulator?: Simulator } = {}): SimulationResult {
+export async function simulate(designDir: string, options: { seed?: number; simulator?: Simulator } = {}): Promise<SimulationResult> {
   const manifest = readManifest(designDir);
   designDir = path.resolve(designDir);
   const work = mkdtempSync(path.join(os.tmpdir(), 'potgen-sim-'));
@@ -40,20 +40,20 @@ export function simulate(designDir: string, options: { seed?: number; simulator?
     let command: [string, string[]];
     if (options.simulator === 'verilator') {
       const obj = path.join(work, 'obj');
-      compile = runTool(
+      compile = await runTool(
         'verilator',
         ['--binary', '--timing', '-O2', '-j', '2', '-Wno-fatal', '-Wno-lint', '-Wno-style', '--top-module', manifest.testbench, '--Mdir', obj, '-o', 'sim', ...sources],
         designDir,
       );
       command = [path.join(obj, 'sim'), [seed]];
     } else {
-      compile = runTool('iverilog', ['-g2005', '-Wall', '-Wno-timescale', '-o', path.join(work, 'sim.vvp'), '-s', manifest.testbench, ...sources], designDir);
+      compile = await runTool('iverilog', ['-g2005', '-Wall', '-Wno-timescale', '-o', path.join(work, 'sim.vvp'), '-s', manifest.testbench, ...sources], designDir);
       command = ['vvp', ['-N', path.join(work, 'sim.vvp'), seed]];
     }
     if (compile.status !== 0) {
       throw new ToolError(`${options.simulator ?? 'icarus'} could not compile ${manifest.design}:\n${(compile.stderr + compile.stdout).trim()}`);
     }
-    const run = runTool(command[0], command[1], path.join(designDir, 'tb'));
+    const run = await runTool(command[0], command[1], path.join(designDir, 'tb'));
     const log = run.stdout + run.stderr;
     const closing = [...log.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
     const passed = closing ? Number(closing[1]) : 0;

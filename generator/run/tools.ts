@@ -1,5 +1,5 @@
 /** Running the external tools potgen relies on, with clear errors when one is missing. */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { ToolError } from '../errors.ts';
 
 /** How to install each Debian-packaged tool. */
@@ -17,15 +17,34 @@ export interface ToolRun {
   readonly seconds: number;
 }
 
-/** Runs `tool args…` in `cwd`; throws ToolError only when the tool cannot be started. */
-export function runTool(tool: string, args: readonly string[], cwd: string, timeoutMs = 30 * 60_000): ToolRun {
+/**
+ * Runs `tool args…` in `cwd`; throws ToolError only when the tool cannot be started or times out.
+ * Asynchronous, so that long simulations never block the caller's event loop.
+ */
+export function runTool(tool: string, args: readonly string[], cwd: string, timeoutMs = 30 * 60_000): Promise<ToolRun> {
   const start = performance.now();
-  const r = spawnSync(tool, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
-  if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ToolError(INSTALL_HINT[tool] ?? `${tool} is not installed.`);
-    if (code === 'ETIMEDOUT') throw new ToolError(`${tool} did not finish within ${Math.round(timeoutMs / 1000)} s.`);
-    throw new ToolError(`${tool} could not run: ${r.error.message}`);
-  }
-  return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr, seconds: (performance.now() - start) / 1000 };
+  return new Promise((resolve, reject) => {
+    const child = spawn(tool, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new ToolError(`${tool} did not finish within ${Math.round(timeoutMs / 1000)} s.`));
+    }, timeoutMs);
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new ToolError(e.code === 'ENOENT' ? (INSTALL_HINT[tool] ?? `${tool} is not installed.`) : `${tool} could not run: ${e.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        status: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        seconds: (performance.now() - start) / 1000,
+      });
+    });
+  });
 }

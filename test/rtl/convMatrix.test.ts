@@ -10,15 +10,15 @@ import { buildInto, convNetwork, tempDir } from '../support/designs.ts';
 
 describe('conv layer RTL matches the reference model and lints clean', () => {
   const dir = tempDir();
-  it.each(CASES)('$name', ({ name, input, layer }) => {
+  it.each(CASES)('$name', async ({ name, input, layer }) => {
     const built = buildInto(dir, convNetwork(name, input, layer));
-    const sim = simulate(built.out);
+    const sim = await simulate(built.out);
     const outputs = built.hw.layers[0]!.output;
     const beats = 4 * outputs.height * outputs.width;
     expect(sim.log).toContain(`${beats + 1} passed, 0 failed`);
     expect(sim.measuredCyclesPerFrame).toEqual([built.hw.cyclesPerFrame]);
     expect(sim.ok).toBe(true);
-    const linted = lint(built.out);
+    const linted = await lint(built.out);
     expect(linted.log).toBe('');
     expect(linted.clean).toBe(true);
   });

@@ -50,7 +50,7 @@ describe.each<[string, WeightQuantOptions]>([
   it.each([
     ['saturating (shift 0)', 0],
     ['calibrated on all-255 images', undefined],
-  ])('%s', (_, shift) => {
+  ])('%s', async (_, shift) => {
     const net = network({
       name: `extreme_${label}_${shift ?? 'cal'}`,
       input: { height: H, width: W, channels: C },
@@ -73,7 +73,7 @@ describe.each<[string, WeightQuantOptions]>([
     const centre = (Math.floor(H / 2) * W + Math.floor(W / 2)) * OC;
     if (shift === 0) expect(Array.from(out.slice(centre, centre + OC))).toEqual([255, 255, 0, 0]);
     else expect(Math.max(...out)).toBeGreaterThan(127);
-    const sim = simulate(built.out);
+    const sim = await simulate(built.out);
     expect(sim.log).toContain(`${4 * H * W + 1} passed, 0 failed`);
     expect(sim.ok).toBe(true);
   });

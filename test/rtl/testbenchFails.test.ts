@@ -27,21 +27,21 @@ describe('the testbench fails when something is wrong', () => {
   const good = buildInto(dir, convNetwork('mut', { height: 6, width: 6, channels: 2 }, { outChannels: 4, kernel: 3, padding: 'same', pe: 2, simd: 2, weights: pot({ bits: 4 }) }));
   const outBeats = 4 * 6 * 6;
 
-  function variant(name: string, change: (d: string) => void) {
+  async function variant(name: string, change: (d: string) => void) {
     const d = path.join(dir, name);
     cpSync(good.out, d, { recursive: true });
     change(d);
-    return simulate(d);
+    return await simulate(d);
   }
 
-  it('passes unmodified', () => {
-    const sim = simulate(good.out);
+  it('passes unmodified', async () => {
+    const sim = await simulate(good.out);
     expect(sim.log).toContain(`${outBeats + 1} passed, 0 failed`);
     expect(sim.exitCode).toBe(0);
   });
 
-  it('fails when one golden value is changed', () => {
-    const sim = variant('golden', (d) => {
+  it('fails when one golden value is changed', async () => {
+    const sim = await variant('golden', (d) => {
       const file = path.join(d, 'tb/expected.hex');
       const lines = readFileSync(file, 'utf8').split('\n');
       lines[7] = flipLastDigit(lines[7]!);
@@ -53,38 +53,38 @@ describe('the testbench fails when something is wrong', () => {
     expect(sim.ok).toBe(false);
   });
 
-  it('fails when a word of the generated weight ROM is changed', () => {
-    const sim = variant('rom', (d) =>
+  it('fails when a word of the generated weight ROM is changed', async () => {
+    const sim = await variant('rom', (d) =>
       mutate(path.join(d, 'rtl/mut_conv_weights.v'), /5'd3: q <= 16'h[0-9a-f]{4}/, flipLastDigit),
     );
     expect(sim.failed).toBeGreaterThan(0);
     expect(sim.exitCode).not.toBe(0);
   });
 
-  it('fails when the accumulator subtracts instead of adding', () => {
-    const sim = variant('acc', (d) =>
+  it('fails when the accumulator subtracts instead of adding', async () => {
+    const sim = await variant('acc', (d) =>
       mutate(path.join(d, 'rtl/potgen_conv_layer.v'), 'acc[li*SW +: SW] + term', 'acc[li*SW +: SW] - term'),
     );
     expect(sim.failed).toBeGreaterThan(0);
     expect(sim.exitCode).not.toBe(0);
   });
 
-  it('fails on cycles per frame alone when the line buffer is too small to keep the input streaming', () => {
-    const sim = variant('slow', (d) => mutate(path.join(d, 'rtl/mut_conv.v'), /\.R\(\d+\)/, '.R(3)'));
+  it('fails on cycles per frame alone when the line buffer is too small to keep the input streaming', async () => {
+    const sim = await variant('slow', (d) => mutate(path.join(d, 'rtl/mut_conv.v'), /\.R\(\d+\)/, '.R(3)'));
     // Every output is still right; only the measured cycles per frame differ from the analytic figure.
     expect(sim.log).toContain(`${outBeats} passed, 1 failed`);
     expect(sim.measuredCyclesPerFrame[0]).not.toBe(good.hw.cyclesPerFrame);
     expect(sim.exitCode).not.toBe(0);
   });
 
-  it('fails when the golden vectors are missing', () => {
-    const sim = variant('missing', (d) => rmSync(path.join(d, 'tb/expected.hex')));
+  it('fails when the golden vectors are missing', async () => {
+    const sim = await variant('missing', (d) => rmSync(path.join(d, 'tb/expected.hex')));
     expect(sim.log).toContain('error: expected vectors did not load from expected.hex');
     expect(sim.exitCode).not.toBe(0);
   });
 
-  it('fails through the watchdog when the design never answers', () => {
-    const sim = variant('hung', (d) =>
+  it('fails through the watchdog when the design never answers', async () => {
+    const sim = await variant('hung', (d) =>
       mutate(path.join(d, 'rtl/potgen_axis_fifo.v'), "assign m_valid = used != {(AW + 1){1'b0}};", "assign m_valid = 1'b0;"),
     );
     expect(sim.log).toMatch(/^error: watchdog: 0 of 144 beats after \d+ cycles$/m);
