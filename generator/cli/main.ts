@@ -144,7 +144,7 @@ program
   .argument('<design-dir>', 'a folder written by potgen build')
   .action(async (dir: string) => {
     const manifest = readManifest(dir);
-    step(`synthesising ${manifest.top} with Yosys (synth_xilinx -family xcup); this takes a few seconds`);
+    step(`synthesising ${manifest.top} with Yosys (synth_xilinx -family xcup): seconds for a layer, minutes for a whole network`);
     const files = Object.fromEntries(manifest.rtl.map((f) => [path.basename(f), readFileSync(path.join(dir, f), 'utf8')]));
     const r = await synthesiseXilinx(files, manifest.top);
     console.log(`${manifest.top}: ${r.luts} LUT, ${r.flipFlops} FF, ${r.carry} CARRY4, ${r.dsp} DSP48E2, ${r.bram} BRAM36, ${r.lutram} LUTRAM, ${r.latches} latches (${r.seconds.toFixed(1)} s)`);

@@ -9,6 +9,7 @@ import type { RawLayer } from '../../generator/dsl/types.ts';
 import { buildDesign } from '../../generator/pipeline/buildDesign.ts';
 import { lint } from '../../generator/run/lint.ts';
 import { simulate } from '../../generator/run/simulate.ts';
+import { runTool } from '../../generator/run/tools.ts';
 import { writePlan } from '../../generator/write/writePlan.ts';
 import { buildInto, tempDir } from '../support/designs.ts';
 
@@ -74,6 +75,23 @@ describe('LeNet-5 on real MNIST images', () => {
       expect(Math.abs(measured - built.hw.cyclesPerFrame) / built.hw.cyclesPerFrame).toBeLessThanOrEqual(0.05);
     }
     expect((await lint(out)).clean).toBe(true);
+  });
+
+  it('synthesises for UltraScale+ without latches; the PoT build has no multiplier and no DSP, the uniform one multiplies', async () => {
+    const resources: Record<string, { dsp: number; latches: number }> = {};
+    for (const [label, quant] of [['pot', undefined], ['uniform', 'uniform:4']] as const) {
+      const out = `${dir}/synth_${label}`;
+      const built = await runTool(process.execPath, ['bin/potgen.js', 'build', 'examples/lenet5/lenet5.ts', '-o', out, ...(quant ? ['--quant', quant] : [])], process.cwd());
+      expect(built.status).toBe(0);
+      const synth = await runTool(process.execPath, ['bin/potgen.js', 'synth', out], process.cwd());
+      expect(synth.status, synth.stderr).toBe(0);
+      const m = /(\d+) LUT, (\d+) FF, \d+ CARRY4, (\d+) DSP48E2, [\d.]+ BRAM36, \d+ LUTRAM, (\d+) latches/.exec(synth.stdout)!;
+      expect(m, synth.stdout).not.toBeNull();
+      resources[label] = { dsp: Number(m[3]), latches: Number(m[4]) };
+    }
+    expect(resources.pot).toEqual({ dsp: 0, latches: 0 });
+    expect(resources.uniform!.latches).toBe(0);
+    expect(resources.uniform!.dsp).toBeGreaterThan(0);
   });
 
   it('also runs under Icarus (3 images)', async () => {

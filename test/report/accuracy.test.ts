@@ -1,0 +1,36 @@
+/**
+ * potgen eval on the built-in LeNet-5, over the first 500 test images: the printed figures come
+ * from the float model and the bit-exact integer models, and behave as quantisation should.
+ */
+import { describe, expect, it } from 'vitest';
+import { runTool } from '../../generator/run/tools.ts';
+
+const potgen = (...args: string[]) => runTool(process.execPath, ['bin/potgen.js', ...args], process.cwd());
+
+describe('potgen eval', () => {
+  it('prints float, PoT and uniform accuracy side by side', async () => {
+    const r = await potgen('eval', 'examples/lenet5/lenet5.ts', '--images', '500');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('lenet5: accuracy on 500 MNIST test images');
+    const pct = (label: string): number => {
+      const line = lines.find((l) => l.trimStart().startsWith(label));
+      expect(line, label).toBeDefined();
+      return Number(/(\d+\.\d+)%/.exec(line!)![1]);
+    };
+    const float = pct('float (as trained)');
+    const pot4 = pct('PoT 4-bit (integer, bit-exact)');
+    const uniform4 = pct('uniform 4-bit (integer, bit-exact)');
+    const uniform8 = pct('uniform 8-bit (integer, bit-exact)');
+    expect(float).toBeGreaterThan(97);
+    // Quantisation costs little: within 2 points here (the 10,000-image figure is in the README).
+    for (const q of [pot4, uniform4, uniform8]) expect(Math.abs(float - q)).toBeLessThanOrEqual(2);
+    expect(r.stderr).toContain('PoT 4-bit: calibrating shifts and running the integer model');
+  });
+
+  it('refuses a model without a data set', async () => {
+    const r = await potgen('eval', 'examples/conv3x3.ts');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('examples/conv3x3.ts names no dataset, so there are no labelled images to score; add dataset: mnist() to the network.');
+  });
+});
