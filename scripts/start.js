@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: from a fresh clone to a built, simulated, linted and synthesised example.
+// `npm start`: from a fresh clone to the built-in LeNet-5 example built, scored, simulated and linted.
 // Plain Node with no dependencies, because it runs before `npm ci` has installed any.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const example = 'examples/conv3x3.ts';
+const example = 'examples/lenet5/lenet5.ts';
 const started = Date.now();
 
 function elapsed() {
@@ -55,25 +55,28 @@ if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
 
 const potgen = (title, ...args) => run(title, process.execPath, ['bin/potgen.js', ...args], { capture: true });
 
-const pot = potgen(`Building ${example} with 4-bit power-of-two weights`, 'build', example, '-o', 'rtl-out/conv3x3');
-potgen('Simulating it under Icarus Verilog against the reference model', 'sim', 'rtl-out/conv3x3');
-potgen('Linting it with Verilator -Wall', 'lint', 'rtl-out/conv3x3');
-const potSynth = potgen('Synthesising it with Yosys for the ZCU104 (UltraScale+)', 'synth', 'rtl-out/conv3x3');
-potgen('Building the uniform 4-bit baseline (real multipliers)', 'build', example, '--quant', 'uniform:4', '-o', 'rtl-out/conv3x3_uniform4');
-potgen('Simulating the baseline', 'sim', 'rtl-out/conv3x3_uniform4');
-const uniSynth = potgen('Synthesising the baseline', 'synth', 'rtl-out/conv3x3_uniform4');
+const pot = potgen(`Building ${example} (LeNet-5, 4-bit power-of-two weights)`, 'build', example, '-o', 'rtl-out/lenet5');
+const uni = potgen('Building its uniform 4-bit baseline (real multipliers)', 'build', example, '--quant', 'uniform:4', '-o', 'rtl-out/lenet5_uniform4');
+const accuracy = potgen('Scoring the float and integer models on the 10,000 MNIST test images', 'eval', example);
+const potSim = potgen('Simulating the PoT design on 4 MNIST images under Icarus Verilog', 'sim', 'rtl-out/lenet5');
+const uniSim = potgen('Simulating the uniform design on 4 MNIST images under Icarus Verilog', 'sim', 'rtl-out/lenet5_uniform4');
+potgen('Linting the PoT design with Verilator -Wall', 'lint', 'rtl-out/lenet5');
+potgen('Linting the baseline', 'lint', 'rtl-out/lenet5_uniform4');
 
-const cycles = /(\d+) cycles per inference/.exec(pot)?.[1] ?? '?';
-const row = (s) => {
-  const m = /(\d+) LUT, (\d+) FF, \d+ CARRY4, (\d+) DSP48E2/.exec(s);
-  return m ? { lut: m[1], ff: m[2], dsp: m[3] } : { lut: '?', ff: '?', dsp: '?' };
-};
-const p = row(potSynth);
-const u = row(uniSynth);
+const cycles = (s) => /(\d+) cycles per inference/.exec(s)?.[1] ?? '?';
+const measured = (s) => /cycles per frame: measured (\d+)/.exec(s)?.[1] ?? '?';
+const checks = (s) => /^(\d+ passed, \d+ failed)$/m.exec(s)?.[1] ?? '?';
+const rows = accuracy.split('\n').filter((l) => l.startsWith('  ')).join('\n');
 process.stdout.write(`
-Done in ${elapsed()}. Example ${example} (one 3x3 conv layer, 8x8x3 -> 8x8x8):
-                        LUT      FF   DSP   cycles/inference
-  PoT 4-bit (shifts) ${p.lut.padStart(6)} ${p.ff.padStart(7)} ${p.dsp.padStart(5)}   ${cycles}
-  uniform 4-bit      ${u.lut.padStart(6)} ${u.ff.padStart(7)} ${u.dsp.padStart(5)}   ${cycles}
-Outputs are in rtl-out/conv3x3 and rtl-out/conv3x3_uniform4 (rtl/, tb/, potgen.json).
+Done in ${elapsed()}.
+
+${accuracy.split('\n')[0]}
+${rows}
+
+Simulation (every output checked against the bit-exact reference model):
+  PoT 4-bit      ${checks(potSim).padEnd(20)} ${measured(potSim)} cycles per inference measured, ${cycles(pot)} analytic
+  uniform 4-bit  ${checks(uniSim).padEnd(20)} ${measured(uniSim)} cycles per inference measured, ${cycles(uni)} analytic
+
+Designs: rtl-out/lenet5 and rtl-out/lenet5_uniform4 (rtl/, tb/, potgen.json).
+Next: npx potgen synth rtl-out/lenet5   (Yosys resources for UltraScale+, about 2 minutes)
 `);
