@@ -27,24 +27,17 @@ export interface InputOptions {
   readonly channels: number;
 }
 
-/** Options of a 2-D convolution followed by requantisation and ReLU, as the user writes them. */
-export interface Conv2dOptions {
+/** What conv2d and dense share: arithmetic and array size. */
+export interface WeightedOptions {
   /** Unique layer name; also names the generated module and the weight tensors (`<name>.weight`). */
   readonly name: string;
-  readonly outChannels: number;
-  /** Square kernel size, 1..7. */
-  readonly kernel: number;
-  /** Default 1. */
-  readonly stride?: number;
-  /** `valid` (no padding, default) or `same` (zero padding of (kernel-1)/2 on every side). */
-  readonly padding?: 'valid' | 'same';
   /** Whether the layer adds a bias; default true. */
   readonly bias?: boolean;
   /** Default `pot({ bits: 4 })`. */
   readonly weights?: WeightQuantOptions;
-  /** Width of the unsigned output activations, 2..16; default 8. */
+  /** Width of the output activations, 2..16; default 8. */
   readonly activationBits?: number;
-  /** Output channels computed in parallel; must divide `outChannels`. Default 1. */
+  /** Outputs computed in parallel; must divide the layer's outputs. Default 1. */
   readonly pe?: number;
   /** Input channels multiplied per cycle by each PE; must divide the input channels. Default 1. */
   readonly simd?: number;
@@ -54,19 +47,20 @@ export interface Conv2dOptions {
   readonly activation?: 'relu' | 'none';
 }
 
+/** Options of a 2-D convolution followed by requantisation and ReLU, as the user writes them. */
+export interface Conv2dOptions extends WeightedOptions {
+  readonly outChannels: number;
+  /** Square kernel size, 1..7. */
+  readonly kernel: number;
+  /** Default 1. */
+  readonly stride?: number;
+  /** `valid` (no padding, default) or `same` (zero padding of (kernel-1)/2 on every side). */
+  readonly padding?: 'valid' | 'same';
+}
+
 /** Options of a fully connected layer: every input value (after `flatten()`) to every output. */
-export interface DenseOptions {
-  readonly name: string;
+export interface DenseOptions extends WeightedOptions {
   readonly outFeatures: number;
-  readonly bias?: boolean;
-  readonly weights?: WeightQuantOptions;
-  readonly activationBits?: number;
-  /** Outputs computed in parallel; must divide `outFeatures`. Default 1. */
-  readonly pe?: number;
-  /** Input channels per cycle per PE; must divide the channels of the map before `flatten()`. Default 1. */
-  readonly simd?: number;
-  readonly shift?: number;
-  readonly activation?: 'relu' | 'none';
 }
 
 /** Options of max pooling over unsigned activations. */
@@ -129,14 +123,9 @@ export interface RawNetwork extends NetworkOptions {
   readonly kind: 'network';
 }
 
-/** A validated conv2d layer: every default filled in, every rule checked. */
-export interface Conv2dSpec {
-  readonly kind: 'conv2d';
+/** What validated conv2d and dense layers share. */
+interface WeightedSpecBase {
   readonly name: string;
-  readonly outChannels: number;
-  readonly kernel: number;
-  readonly stride: number;
-  readonly padding: 'valid' | 'same';
   readonly bias: boolean;
   readonly weights: WeightQuantOptions;
   readonly activationBits: number;
@@ -146,18 +135,19 @@ export interface Conv2dSpec {
   readonly activation: 'relu' | 'none';
 }
 
+/** A validated conv2d layer: every default filled in, every rule checked. */
+export interface Conv2dSpec extends WeightedSpecBase {
+  readonly kind: 'conv2d';
+  readonly outChannels: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly padding: 'valid' | 'same';
+}
+
 /** A validated dense layer. */
-export interface DenseSpec {
+export interface DenseSpec extends WeightedSpecBase {
   readonly kind: 'dense';
-  readonly name: string;
   readonly outFeatures: number;
-  readonly bias: boolean;
-  readonly weights: WeightQuantOptions;
-  readonly activationBits: number;
-  readonly pe: number;
-  readonly simd: number;
-  readonly shift: number | undefined;
-  readonly activation: 'relu' | 'none';
 }
 
 /** A validated max-pooling layer. */

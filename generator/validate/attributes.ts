@@ -20,13 +20,8 @@ export const LIMITS = {
   imageSide: { min: 1, max: 4096 },
 } as const;
 
-/** The attributes of `conv2d`, in the order they are checked and reported. */
-export const CONV2D_ATTRIBUTES: Readonly<Record<string, AttributeRule>> = {
-  name: { type: 'identifier' },
-  outChannels: { type: 'int', ...LIMITS.channels },
-  kernel: { type: 'int', ...LIMITS.kernel },
-  stride: { type: 'int', min: 1, max: 7, default: 1 },
-  padding: { type: 'enum', values: ['valid', 'same'], default: 'valid' },
+/** What every weighted layer (conv2d, dense) declares after its shape: arithmetic and array size. */
+const WEIGHTED_ATTRIBUTES: Readonly<Record<string, AttributeRule>> = {
   bias: { type: 'bool', default: true },
   weights: { type: 'quant', default: { kind: 'pot', bits: 4 } },
   activationBits: { type: 'int', ...LIMITS.activationBits, default: 8 },
@@ -36,17 +31,21 @@ export const CONV2D_ATTRIBUTES: Readonly<Record<string, AttributeRule>> = {
   activation: { type: 'enum', values: ['relu', 'none'], default: 'relu' },
 };
 
+/** The attributes of `conv2d`, in the order they are checked and reported. */
+export const CONV2D_ATTRIBUTES: Readonly<Record<string, AttributeRule>> = {
+  name: { type: 'identifier' },
+  outChannels: { type: 'int', ...LIMITS.channels },
+  kernel: { type: 'int', ...LIMITS.kernel },
+  stride: { type: 'int', min: 1, max: 7, default: 1 },
+  padding: { type: 'enum', values: ['valid', 'same'], default: 'valid' },
+  ...WEIGHTED_ATTRIBUTES,
+};
+
 /** The attributes of `dense`. */
 export const DENSE_ATTRIBUTES: Readonly<Record<string, AttributeRule>> = {
   name: { type: 'identifier' },
   outFeatures: { type: 'int', ...LIMITS.channels },
-  bias: { type: 'bool', default: true },
-  weights: { type: 'quant', default: { kind: 'pot', bits: 4 } },
-  activationBits: { type: 'int', ...LIMITS.activationBits, default: 8 },
-  pe: { type: 'int', min: 1, max: 4096, default: 1 },
-  simd: { type: 'int', min: 1, max: 4096, default: 1 },
-  shift: { type: 'int', min: 0, max: 62, optional: true },
-  activation: { type: 'enum', values: ['relu', 'none'], default: 'relu' },
+  ...WEIGHTED_ATTRIBUTES,
 };
 
 /** The attributes of `maxPool2d` (stride defaults to the kernel, see validate). */
