@@ -42,6 +42,18 @@ export interface LayerSummary {
   readonly shift?: number;
 }
 
+/** The hand-written library modules each layer kind instantiates. */
+const LIBRARY_MODULES: Readonly<Record<LayerHW['kind'], readonly string[]>> = {
+  conv2d: ['potgen_conv_layer', 'potgen_window', 'potgen_dot_array', 'potgen_adder_tree', 'potgen_axis_fifo'],
+  maxPool2d: ['potgen_pool_layer', 'potgen_window', 'potgen_axis_fifo'],
+  argmax: ['potgen_argmax'],
+};
+
+/** The library modules a design needs, so that its rtl/ holds nothing unused. */
+function libraryModules(hw: NetworkHW): Set<string> {
+  return new Set(hw.layers.flatMap((l) => LIBRARY_MODULES[l.kind]));
+}
+
 /** Header values every generated file carries. */
 interface Origin {
   readonly version: string;
@@ -51,7 +63,7 @@ interface Origin {
 /** Emits RTL, testbench, vectors and the manifest of a design. `steadyFrames` of the vectors run at full rate. */
 export function emitDesign(hw: NetworkHW, vectors: Vectors, steadyFrames: number, origin: Origin): BuildPlan {
   const files = new Map<string, string>();
-  for (const [name, text] of libraryFiles()) files.set(`rtl/${name}`, text);
+  for (const [name, text] of libraryFiles(libraryModules(hw))) files.set(`rtl/${name}`, text);
   for (const layer of hw.layers) {
     for (const [name, text] of emitLayer(layer, origin)) files.set(`rtl/${name}`, text);
   }

@@ -29,10 +29,9 @@ export function render(dir: string, file: string, values: object): string {
   }
 }
 
-/** The hand-written library files, name → text, sorted. */
-export function libraryFiles(): [string, string][] {
-  return readdirSync(LIBRARY_DIR)
-    .filter((f) => f.endsWith('.v'))
-    .sort()
-    .map((f) => [f, readFileSync(LIBRARY_DIR + f, 'utf8')]);
+/** The named hand-written library modules (file `<module>.v` each), name → text, sorted. */
+export function libraryFiles(modules: ReadonlySet<string>): [string, string][] {
+  const available = readdirSync(LIBRARY_DIR).filter((f) => f.endsWith('.v'));
+  for (const m of modules) if (!available.includes(`${m}.v`)) throw new Error(`internal: no library module ${m}`);
+  return [...modules].sort().map((m) => [`${m}.v`, readFileSync(`${LIBRARY_DIR}${m}.v`, 'utf8')]);
 }
