@@ -5,22 +5,30 @@
  */
 import type { Shape } from '../validate/shapes.ts';
 
-/**
- * A conv layer in integers: weights [o][ky][kx][c], bias in accumulator units, requant shift.
- * Dense layers are convolutions whose kernel covers the whole (square) input map.
- */
-export interface ConvLayerIR {
-  readonly kind: 'conv2d';
-  /** The DSL layer it came from. */
-  readonly origin: 'conv2d' | 'dense';
+/** What every layer states: its name and the feature maps it takes and gives. */
+interface LayerBase {
   readonly name: string;
   readonly input: Shape;
   readonly output: Shape;
   readonly inputBits: number;
   readonly outputBits: number;
+}
+
+/** A layer that walks a square window over its input (potgen_window). */
+interface WindowLayerBase extends LayerBase {
   readonly kernel: number;
   readonly stride: number;
   readonly pad: number;
+}
+
+/**
+ * A conv layer in integers: weights [o][ky][kx][c], bias in accumulator units, requant shift.
+ * Dense layers are convolutions whose kernel covers the whole (square) input map.
+ */
+export interface ConvLayerIR extends WindowLayerBase {
+  readonly kind: 'conv2d';
+  /** The DSL layer it came from. */
+  readonly origin: 'conv2d' | 'dense';
   readonly quant: 'pot' | 'uniform';
   readonly weightBits: number;
   /** Hardware codes: PoT sign|m, or uniform two's complement, `weightBits` wide. */
@@ -39,25 +47,13 @@ export interface ConvLayerIR {
 }
 
 /** Max pooling of unsigned activations (zero padding never wins over a real value). */
-export interface PoolLayerIR {
+export interface PoolLayerIR extends WindowLayerBase {
   readonly kind: 'maxPool2d';
-  readonly name: string;
-  readonly input: Shape;
-  readonly output: Shape;
-  readonly inputBits: number;
-  readonly outputBits: number;
-  readonly kernel: number;
-  readonly stride: number;
-  readonly pad: number;
 }
 
 /** Index of the largest of the input values (the first one on ties). */
-export interface ArgmaxIR {
+export interface ArgmaxIR extends LayerBase {
   readonly kind: 'argmax';
-  readonly name: string;
-  readonly input: Shape;
-  readonly output: Shape;
-  readonly inputBits: number;
   /** Whether the compared values are signed (the last weighted layer had no ReLU). */
   readonly signedInput: boolean;
   /** Width of the index on the output stream (a whole number of bytes). */
