@@ -2,7 +2,6 @@
  * The `potgen` command line: build, sim, lint and synth. User mistakes print one clear message
  * and exit 1; anything else is a bug and prints its stack with exit 2.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { NetworkSpec, WeightedSpec, WeightQuantOptions } from '../dsl/types.ts';
@@ -13,7 +12,7 @@ import type { LayerHW } from '../ir/types.ts';
 import { PotgenError } from '../errors.ts';
 import { buildDesign, prepareNetwork, VERSION } from '../pipeline/buildDesign.ts';
 import { lint } from '../run/lint.ts';
-import { readManifest } from '../run/manifest.ts';
+import { readManifest, readRtlFiles } from '../run/manifest.ts';
 import { simulate, type Simulator } from '../run/simulate.ts';
 import { synthesiseXilinx } from '../run/yosys.ts';
 import { LIMITS } from '../validate/attributes.ts';
@@ -145,7 +144,7 @@ program
   .action(async (dir: string) => {
     const manifest = readManifest(dir);
     step(`synthesising ${manifest.top} with Yosys (synth_xilinx -family xcup): seconds for a layer, minutes for a whole network`);
-    const files = Object.fromEntries(manifest.rtl.map((f) => [path.basename(f), readFileSync(path.join(dir, f), 'utf8')]));
+    const files = readRtlFiles(dir, manifest);
     const r = await synthesiseXilinx(files, manifest.top);
     console.log(`${manifest.top}: ${r.luts} LUT, ${r.flipFlops} FF, ${r.carry} CARRY4, ${r.dsp} DSP48E2, ${r.bram} BRAM36, ${r.lutram} LUTRAM, ${r.latches} latches (${r.seconds.toFixed(1)} s)`);
     if (r.latches > 0) throw new PotgenError(`${manifest.top} infers ${r.latches} latch(es).`);

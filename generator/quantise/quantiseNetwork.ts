@@ -3,7 +3,7 @@
  * power-of-two scale, biases move to accumulator units, and each layer's requantisation shift is
  * calibrated on sample images run through the integer layers before it.
  */
-import { convAccumulators, type FeatureMap } from '../arith/conv.ts';
+import { convAccumulators, requantiseMap, type FeatureMap } from '../arith/conv.ts';
 import { calibrateShift, quantiseBias, quantisePot, quantiseUniform } from '../arith/rules.ts';
 import type { NetworkSpec, WeightedSpec } from '../dsl/types.ts';
 import type { ConvLayerIR, LayerIR, NetworkIR } from '../ir/types.ts';
@@ -26,11 +26,14 @@ export function quantiseNetwork(spec: NetworkSpec, tensors: ReadonlyMap<string, 
     let layer: LayerIR | undefined;
     switch (layerSpec.kind) {
       case 'conv2d':
-      case 'dense':
-        layer = quantiseWeighted(layerSpec, tensors, shape, bits, exponent, activations);
+      case 'dense': {
+        const quantised = quantiseWeighted(layerSpec, tensors, shape, bits, exponent, activations);
+        layer = quantised.layer;
         exponent = layer.inputExponent + layer.weightExponent + layer.shift;
         signed = !layer.relu;
+        activations = quantised.outputs;
         break;
+      }
       case 'maxPool2d':
         layer = {
           kind: 'maxPool2d',
@@ -60,8 +63,10 @@ export function quantiseNetwork(spec: NetworkSpec, tensors: ReadonlyMap<string, 
     }
     if (!layer) continue;
     layers.push(layer);
-    const current = layer;
-    activations = activations.map((x) => runLayer(current, x));
+    if (layer.kind !== 'conv2d') {
+      const current = layer;
+      activations = activations.map((x) => runLayer(current, x));
+    }
     shape = layer.output;
     bits = layer.outputBits;
   }
@@ -78,7 +83,10 @@ export function toChannelsLast(w: ArrayLike<number>, oc: number, c: number, k: n
   return out;
 }
 
-/** A conv or dense layer's weights, bias and shift; a dense layer becomes a whole-map convolution. */
+/**
+ * A conv or dense layer's weights, bias and shift (a dense layer becomes a whole-map convolution),
+ * and its outputs on the samples, requantised from the accumulators the calibration computed.
+ */
 function quantiseWeighted(
   spec: WeightedSpec,
   tensors: ReadonlyMap<string, NdArray>,
@@ -86,7 +94,7 @@ function quantiseWeighted(
   inputBits: number,
   inputExponent: number,
   samples: readonly FeatureMap[],
-): ConvLayerIR {
+): { layer: ConvLayerIR; outputs: FeatureMap[] } {
   const weight = tensors.get(`${spec.name}.weight`);
   if (!weight) throw new Error(`internal: tensor ${spec.name}.weight was not imported`);
   const dense = spec.kind === 'dense';
@@ -120,9 +128,14 @@ function quantiseWeighted(
     pe: spec.pe,
     simd: spec.simd,
   };
-  if (spec.shift !== undefined) return { ...layer, shift: spec.shift };
-  // Unsigned outputs fit the peak into `bits`; signed ones fit the largest magnitude into bits − 1.
-  let peak = 0;
-  for (const x of samples) for (const v of convAccumulators(x, layer).data) peak = Math.max(peak, layer.relu ? v : Math.abs(v));
-  return { ...layer, shift: calibrateShift(peak, layer.relu ? spec.activationBits : spec.activationBits - 1) };
+  const accumulators = samples.map((x) => convAccumulators(x, layer));
+  let shift = spec.shift;
+  if (shift === undefined) {
+    // Unsigned outputs fit the peak into `bits`; signed ones fit the largest magnitude into bits − 1.
+    let peak = 0;
+    for (const acc of accumulators) for (const v of acc.data) peak = Math.max(peak, layer.relu ? v : Math.abs(v));
+    shift = calibrateShift(peak, layer.relu ? spec.activationBits : spec.activationBits - 1);
+  }
+  const outputs = accumulators.map((acc) => requantiseMap(acc, shift, layer.outputBits, layer.relu));
+  return { layer: { ...layer, shift }, outputs };
 }

@@ -12,3 +12,8 @@ export function readManifest(designDir: string): DesignManifest {
   }
   return JSON.parse(readFileSync(file, 'utf8')) as DesignManifest;
 }
+
+/** The design's RTL files, base name → text, as synthesis reads them. */
+export function readRtlFiles(designDir: string, manifest: DesignManifest = readManifest(designDir)): Record<string, string> {
+  return Object.fromEntries(manifest.rtl.map((f) => [path.basename(f), readFileSync(path.join(designDir, f), 'utf8')]));
+}

@@ -3,13 +3,11 @@
  * from the float model and the bit-exact integer models, and behave as quantisation should.
  */
 import { describe, expect, it } from 'vitest';
-import { runTool } from '../../generator/run/tools.ts';
-
-const potgen = (...args: string[]) => runTool(process.execPath, ['bin/potgen.js', ...args], process.cwd());
+import { runPotgen } from '../support/designs.ts';
 
 describe('potgen eval', () => {
   it('prints float, PoT and uniform accuracy side by side', async () => {
-    const r = await potgen('eval', 'examples/lenet5/lenet5.ts', '--images', '500');
+    const r = await runPotgen('eval', 'examples/lenet5/lenet5.ts', '--images', '500');
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe('lenet5: accuracy on 500 MNIST test images');
@@ -29,7 +27,7 @@ describe('potgen eval', () => {
   });
 
   it('refuses a model without a data set', async () => {
-    const r = await potgen('eval', 'examples/conv3x3.ts');
+    const r = await runPotgen('eval', 'examples/conv3x3.ts');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('examples/conv3x3.ts names no dataset, so there are no labelled images to score; add dataset: mnist() to the network.');
   });

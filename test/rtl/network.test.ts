@@ -9,9 +9,8 @@ import type { RawLayer } from '../../generator/dsl/types.ts';
 import { buildDesign } from '../../generator/pipeline/buildDesign.ts';
 import { lint } from '../../generator/run/lint.ts';
 import { simulate } from '../../generator/run/simulate.ts';
-import { runTool } from '../../generator/run/tools.ts';
 import { writePlan } from '../../generator/write/writePlan.ts';
-import { buildInto, tempDir } from '../support/designs.ts';
+import { buildInto, runPotgen, tempDir } from '../support/designs.ts';
 
 const small = (name: string, input: [number, number, number], layers: RawLayer[]) =>
   network({ name, input: { height: input[0], width: input[1], channels: input[2] }, weights: randomWeights(11), layers });
@@ -81,9 +80,9 @@ describe('LeNet-5 on real MNIST images', () => {
     // The two builds synthesise in parallel, one per core; each takes about two minutes.
     const synthesise = async (label: string, quant?: string) => {
       const out = `${dir}/synth_${label}`;
-      const built = await runTool(process.execPath, ['bin/potgen.js', 'build', 'examples/lenet5/lenet5.ts', '-o', out, ...(quant ? ['--quant', quant] : [])], process.cwd());
+      const built = await runPotgen('build', 'examples/lenet5/lenet5.ts', '-o', out, ...(quant ? ['--quant', quant] : []));
       expect(built.status).toBe(0);
-      const synth = await runTool(process.execPath, ['bin/potgen.js', 'synth', out], process.cwd());
+      const synth = await runPotgen('synth', out);
       expect(synth.status, synth.stderr).toBe(0);
       const m = /(\d+) LUT, (\d+) FF, \d+ CARRY4, (\d+) DSP48E2, [\d.]+ BRAM36, \d+ LUTRAM, (\d+) latches/.exec(synth.stdout);
       expect(m, synth.stdout).not.toBeNull();

@@ -2,24 +2,18 @@
  * Every configuration of the matrix synthesises for UltraScale+ with Yosys without latches; the
  * PoT designs use no DSP48E2 and contain no multiplier at all, the uniform ones multiply.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConvLayerHW } from '../../generator/ir/types.ts';
-import { readManifest } from '../../generator/run/manifest.ts';
+import { readRtlFiles } from '../../generator/run/manifest.ts';
 import { countCoarseCells, synthesiseXilinx } from '../../generator/run/yosys.ts';
 import { CASES } from '../support/convCases.ts';
 import { buildInto, convNetwork, tempDir } from '../support/designs.ts';
-
-function rtlFiles(out: string): Record<string, string> {
-  return Object.fromEntries(readManifest(out).rtl.map((f) => [path.basename(f), readFileSync(path.join(out, f), 'utf8')]));
-}
 
 describe('synthesis with yosys synth_xilinx -family xcup', () => {
   const dir = tempDir();
   it.each(CASES)('$name', async ({ name, input, layer }) => {
     const built = buildInto(dir, convNetwork(name, input, layer), { steadyFrames: 2, stressFrames: 0 });
-    const files = rtlFiles(built.out);
+    const files = readRtlFiles(built.out);
     const top = `${name}_top`;
     const report = await synthesiseXilinx(files, top);
     expect(report.latches).toBe(0);

@@ -7,6 +7,7 @@ import { conv2d, network, randomWeights } from '../../generator/dsl/index.ts';
 import type { Conv2dOptions, InputOptions, NetworkOptions } from '../../generator/dsl/types.ts';
 import { noLocations } from '../../generator/load/locations.ts';
 import { buildNetwork, type BuildOptions, type BuildResult } from '../../generator/pipeline/buildDesign.ts';
+import { runTool, type ToolRun } from '../../generator/run/tools.ts';
 import { writePlan } from '../../generator/write/writePlan.ts';
 
 /** A temporary folder removed after the test file. */
@@ -27,4 +28,9 @@ export function buildInto(dir: string, net: ReturnType<typeof network>, options:
   const out = path.join(dir, net.name);
   writePlan(result.plan, out);
   return { ...result, out };
+}
+
+/** Runs the potgen command as a user would, without blocking the test worker. */
+export function runPotgen(...args: string[]): Promise<ToolRun> {
+  return runTool(process.execPath, ['bin/potgen.js', ...args], process.cwd());
 }
