@@ -2,15 +2,8 @@
  * Integer convolution exactly as the hardware computes it: zero padding, products of unsigned
  * activations and integer weights, accumulation in exact integers, then `requantise`.
  */
+import type { FeatureMap } from '../core/shapes.ts';
 import { requantise, requantiseSigned } from './rules.ts';
-
-/** An integer feature map, height × width × channels, channels innermost. */
-export interface FeatureMap {
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
-  readonly data: Int32Array;
-}
 
 /** The integer conv layer parameters the arithmetic needs. Weights are [o][ky][kx][c]. */
 export interface ConvArithmetic {

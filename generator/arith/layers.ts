@@ -3,7 +3,8 @@
  * to calibrate each shift on the outputs of the layers before; the reference model chains it.
  */
 import type { LayerIR } from '../ir/types.ts';
-import { argmaxIndex, convAccumulators, maxPool, requantiseMap, type FeatureMap } from './conv.ts';
+import { argmaxIndex, convAccumulators, maxPool, requantiseMap } from './conv.ts';
+import { type FeatureMap } from '../core/shapes.ts';
 
 /** Runs one layer on one feature map. */
 export function runLayer(layer: LayerIR, x: FeatureMap): FeatureMap {

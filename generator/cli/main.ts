@@ -9,7 +9,7 @@ import { loadMnist } from '../data/mnist.ts';
 import { loadModel } from '../load/loadModel.ts';
 import { accuracyReport } from '../report/accuracy.ts';
 import type { LayerHW } from '../ir/types.ts';
-import { PotgenError } from '../errors.ts';
+import { PotgenError } from '../core/errors.ts';
 import { buildDesign, prepareNetwork, VERSION } from '../pipeline/buildDesign.ts';
 import { lint } from '../run/lint.ts';
 import { readManifest, readRtlFiles } from '../run/manifest.ts';

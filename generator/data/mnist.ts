@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { FeatureMap } from '../arith/conv.ts';
-import { PotgenError } from '../errors.ts';
+import type { FeatureMap } from '../core/shapes.ts';
+import { PotgenError } from '../core/errors.ts';
 
 /** Labelled images of one split. */
 export interface LabelledImages {

@@ -3,7 +3,7 @@
  * rendered text. The integer IR is what quantisation produces; the hardware IR adds what the
  * passes decide (widths, folding, buffer sizes, names, cycle counts).
  */
-import type { Shape } from '../validate/shapes.ts';
+import type { Shape } from '../core/shapes.ts';
 
 /** What every layer states: its name and the feature maps it takes and gives. */
 interface LayerBase {

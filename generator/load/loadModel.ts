@@ -10,7 +10,7 @@ import vm from 'node:vm';
 import { Node, Project, ts, type SourceFile } from 'ts-morph';
 import * as dsl from '../dsl/index.ts';
 import type { RawNetwork } from '../dsl/types.ts';
-import { DiagnosticsError, PotgenError, type Diagnostic, type SourceLocation } from '../errors.ts';
+import { DiagnosticsError, PotgenError, type Diagnostic, type SourceLocation } from '../core/errors.ts';
 import { CallSiteRecorder, type CallSite, type Locator } from './locations.ts';
 
 /** The DSL's entry file: calls to functions declared here are the ones we locate. */

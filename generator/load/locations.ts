@@ -3,7 +3,7 @@
  * file to `__potgenAt(f(args), where)`, so the objects the DSL returns can be traced back to
  * `file:line:col` without the DSL itself knowing about files.
  */
-import type { SourceLocation } from '../errors.ts';
+import type { SourceLocation } from '../core/errors.ts';
 
 /** The location of a DSL call and of each property of its object-literal argument (dotted paths). */
 export interface CallSite {

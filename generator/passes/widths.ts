@@ -1,6 +1,6 @@
 /** Datapath widths from exact worst-case bounds over the layer's actual weights: never guessed. */
 import { roundingOffset, signedBits } from '../arith/rules.ts';
-import { PotgenError } from '../errors.ts';
+import { PotgenError } from '../core/errors.ts';
 import type { ConvLayerIR, ConvWidths } from '../ir/types.ts';
 
 /** The exact reference model computes in doubles; wider accumulators would lose bits. */

@@ -3,12 +3,12 @@
  * vectors → emit. Returns the BuildPlan and what was decided; writing is the caller's step.
  */
 import { readFileSync } from 'node:fs';
-import type { FeatureMap } from '../arith/conv.ts';
+import type { FeatureMap } from '../core/shapes.ts';
 import type { NetworkSpec, RawNetwork, WeightQuantOptions } from '../dsl/types.ts';
 import { emitDesign, type BuildPlan } from '../emit/emitDesign.ts';
 import type { NetworkHW, NetworkIR } from '../ir/types.ts';
 import { loadMnist } from '../data/mnist.ts';
-import type { NdArray } from '../weights/npy.ts';
+import type { NdArray } from '../core/tensors.ts';
 import { displayPath, loadModel } from '../load/loadModel.ts';
 import type { Locator } from '../load/locations.ts';
 import { lowerToHardware } from '../passes/lowerToHardware.ts';

@@ -3,13 +3,15 @@
  * power-of-two scale, biases move to accumulator units, and each layer's requantisation shift is
  * calibrated on sample images run through the integer layers before it.
  */
-import { convAccumulators, requantiseMap, type FeatureMap } from '../arith/conv.ts';
+import { convAccumulators, requantiseMap } from '../arith/conv.ts';
+import { type FeatureMap } from '../core/shapes.ts';
 import { calibrateShift, quantiseBias, quantisePot, quantiseUniform } from '../arith/rules.ts';
 import type { NetworkSpec, WeightedSpec } from '../dsl/types.ts';
 import type { ConvLayerIR, LayerIR, NetworkIR } from '../ir/types.ts';
 import { runLayer } from '../arith/layers.ts';
-import { convOutputShape, convPadding, layerOutputShape, type Shape } from '../validate/shapes.ts';
-import type { NdArray } from '../weights/npy.ts';
+import { convOutputShape, convPadding, layerOutputShape } from '../validate/shapes.ts';
+import { type Shape } from '../core/shapes.ts';
+import type { NdArray } from '../core/tensors.ts';
 
 /** The exponent of the input image's scale: pixel X stands for X · 2^-8. */
 export const INPUT_EXPONENT = -8;

@@ -1,7 +1,7 @@
 /** Sample input images made from a seed: for calibration and test vectors when no data set is given. */
-import type { FeatureMap } from '../arith/conv.ts';
-import type { Shape } from '../validate/shapes.ts';
-import { createRng } from '../weights/random.ts';
+import type { FeatureMap } from '../core/shapes.ts';
+import type { Shape } from '../core/shapes.ts';
+import { createRng } from '../core/rng.ts';
 
 /** `count` images of uniformly random 8-bit pixels, the same for the same seed. */
 export function randomImages(shape: Shape, seed: number, count: number): FeatureMap[] {

@@ -2,10 +2,10 @@
  * The float model: the network as trained, in double precision with PyTorch's layouts and
  * semantics, on inputs scaled by 2^-8. Accuracy reports set it beside the integer models.
  */
-import type { FeatureMap } from '../arith/conv.ts';
+import type { FeatureMap } from '../core/shapes.ts';
 import type { NetworkSpec } from '../dsl/types.ts';
 import { convPadding, layerInputShapes } from '../validate/shapes.ts';
-import type { NdArray } from '../weights/npy.ts';
+import type { NdArray } from '../core/tensors.ts';
 
 /** A float feature map, channel-major like PyTorch: data[(c·H + y)·W + x]. */
 interface FloatMap {

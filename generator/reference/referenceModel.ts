@@ -2,7 +2,7 @@
  * The bit-exact integer reference model: the oracle for every simulation. It chains the integer
  * layers of ../arith exactly as the RTL computes them.
  */
-import type { FeatureMap } from '../arith/conv.ts';
+import type { FeatureMap } from '../core/shapes.ts';
 import { runLayer } from '../arith/layers.ts';
 import type { NetworkIR } from '../ir/types.ts';
 

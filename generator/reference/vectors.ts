@@ -2,7 +2,7 @@
  * Golden vectors: the stream beats that go into the design and the beats that must come out,
  * computed by the reference model. Beats are packed exactly as the AXI4-Stream carries them.
  */
-import type { FeatureMap } from '../arith/conv.ts';
+import type { FeatureMap } from '../core/shapes.ts';
 import type { NetworkHW } from '../ir/types.ts';
 import { runNetwork } from './referenceModel.ts';
 

@@ -2,7 +2,7 @@
  * Accuracy on a labelled test set: the float model beside the bit-exact integer models of any
  * number of quantisation variants (PoT and uniform at several widths).
  */
-import type { FeatureMap } from '../arith/conv.ts';
+import type { FeatureMap } from '../core/shapes.ts';
 import { argmaxIndex } from '../arith/conv.ts';
 import type { WeightQuantOptions } from '../dsl/types.ts';
 import type { NetworkIR } from '../ir/types.ts';

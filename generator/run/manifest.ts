@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DesignManifest } from '../emit/emitDesign.ts';
-import { PotgenError } from '../errors.ts';
+import { PotgenError } from '../core/errors.ts';
 
 /** The manifest of the design built into `designDir`. */
 export function readManifest(designDir: string): DesignManifest {

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ToolError } from '../errors.ts';
+import { ToolError } from '../core/errors.ts';
 import { readManifest } from './manifest.ts';
 import { runTool } from './tools.ts';
 

@@ -1,6 +1,6 @@
 /** Running the external tools potgen relies on, with clear errors when one is missing. */
 import { spawn } from 'node:child_process';
-import { ToolError } from '../errors.ts';
+import { ToolError } from '../core/errors.ts';
 
 /** How to install each Debian-packaged tool. */
 const INSTALL_HINT: Readonly<Record<string, string>> = {

@@ -12,7 +12,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { runYosys, type Tree } from '@yowasp/yosys';
-import { ToolError } from '../errors.ts';
+import { ToolError } from '../core/errors.ts';
 
 /** The resources one synthesised top-level module uses, counted in Xilinx primitives. */
 export interface SynthesisReport {

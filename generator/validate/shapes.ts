@@ -1,12 +1,6 @@
 /** Feature-map shapes through the network, shared by validation, passes and the reference model. */
+import type { Shape } from '../core/shapes.ts';
 import type { Conv2dSpec, LayerSpec } from '../dsl/types.ts';
-
-/** A feature map: height × width × channels, channels innermost in memory and on the stream. */
-export interface Shape {
-  readonly height: number;
-  readonly width: number;
-  readonly channels: number;
-}
 
 /** Zero padding on each side: (kernel-1)/2 for `same` (PyTorch's symmetric padding), 0 for `valid`. */
 export function convPadding(layer: Pick<Conv2dSpec, 'padding' | 'kernel'>): number {

@@ -5,10 +5,11 @@
  */
 import path from 'node:path';
 import type { DatasetSource, LayerSpec, NetworkSpec, RawLayer, RawNetwork, WeightSource } from '../dsl/types.ts';
-import { DiagnosticsError, type Diagnostic } from '../errors.ts';
+import { DiagnosticsError, type Diagnostic } from '../core/errors.ts';
 import type { Locator } from '../load/locations.ts';
 import { CONV2D_ATTRIBUTES, DENSE_ATTRIBUTES, INPUT_ATTRIBUTES, LIMITS, MAXPOOL_ATTRIBUTES, NAME_ONLY_ATTRIBUTES, type AttributeRule } from './attributes.ts';
-import { convPadding, layerOutputShape, type Shape } from './shapes.ts';
+import { convPadding, layerOutputShape } from './shapes.ts';
+import { type Shape } from '../core/shapes.ts';
 
 /** Words a design or layer name may not be, since they become Verilog identifiers. */
 const VERILOG_KEYWORDS = new Set(

@@ -1,12 +1,13 @@
 /** Weight-file readers (.npy, .npz, JSON), a seeded PRNG, and checks shared by them. */
 
-import { WeightFileError } from '../errors.ts';
-import { formatIndex, unravelIndex, type NdArray } from './npy.ts';
+import { WeightFileError } from '../core/errors.ts';
+import { formatIndex, unravelIndex, type NdArray } from '../core/tensors.ts';
 
-export { readNpy, writeNpy, unravelIndex, formatIndex, type NdArray } from './npy.ts';
+export { readNpy, writeNpy } from './npy.ts';
+export { unravelIndex, formatIndex, type NdArray } from '../core/tensors.ts';
 export { readNpz, writeNpz, writeZip, crc32 } from './npz.ts';
 export { readJsonTensors } from './json.ts';
-export { createRng, type Rng } from './random.ts';
+export { createRng, type Rng } from '../core/rng.ts';
 
 /**
  * Throws a WeightFileError naming the tensor, the flat index and the multi-dimensional index of

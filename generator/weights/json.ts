@@ -4,8 +4,8 @@
  * with the data flattened in C (row-major) order.
  */
 
-import { WeightFileError } from '../errors.ts';
-import { formatIndex, unravelIndex, type NdArray } from './npy.ts';
+import { WeightFileError } from '../core/errors.ts';
+import { formatIndex, unravelIndex, type NdArray } from '../core/tensors.ts';
 
 /** Where a JSON text first breaks the grammar, or where a top-level key repeats. */
 interface ScanProblem {

@@ -6,17 +6,17 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { NetworkSpec, RawNetwork } from '../dsl/types.ts';
-import { DiagnosticsError, WeightFileError, type Diagnostic } from '../errors.ts';
+import { DiagnosticsError, WeightFileError, type Diagnostic } from '../core/errors.ts';
 import { displayPath } from '../load/loadModel.ts';
 import type { Locator } from '../load/locations.ts';
 import { convPadding, layerInputShapes } from '../validate/shapes.ts';
 import { mapOnnxToLayers, readOnnx, type LayerRequest } from './onnx.ts';
 import { checkFinite } from './index.ts';
 import { readJsonTensors } from './json.ts';
-import type { NdArray } from './npy.ts';
+import type { NdArray } from '../core/tensors.ts';
 import { readNpy } from './npy.ts';
 import { readNpz } from './npz.ts';
-import { createRng } from './random.ts';
+import { createRng } from '../core/rng.ts';
 
 /** A tensor the network needs: its name (`<layer>.weight` / `<layer>.bias`), shape and layer index. */
 export interface TensorNeed {

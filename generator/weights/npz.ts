@@ -8,8 +8,9 @@
  */
 
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { WeightFileError } from '../errors.ts';
-import { readNpy, writeNpy, type NdArray } from './npy.ts';
+import { WeightFileError } from '../core/errors.ts';
+import { readNpy, writeNpy } from './npy.ts';
+import { type NdArray } from '../core/tensors.ts';
 
 const SIG_LOCAL = 0x04034b50;
 const SIG_CENTRAL = 0x02014b50;

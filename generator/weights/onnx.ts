@@ -11,8 +11,8 @@
  * Field numbers are those of onnx/onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto).
  */
 
-import { WeightFileError } from '../errors.ts';
-import type { NdArray } from './npy.ts';
+import { WeightFileError } from '../core/errors.ts';
+import type { NdArray } from '../core/tensors.ts';
 import {
   ProtobufError,
   bytesOf,

@@ -10,7 +10,7 @@
  * such as "the data ends in the middle of a varint at byte 17"; callers wrap it with the file name.
  */
 
-import { WeightFileError } from '../errors.ts';
+import { WeightFileError } from '../core/errors.ts';
 
 /** The wire types of proto3 (the deprecated groups, 3 and 4, are rejected). */
 export const WireType = {

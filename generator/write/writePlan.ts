@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PotgenError } from '../errors.ts';
+import { PotgenError } from '../core/errors.ts';
 import type { BuildPlan } from '../emit/emitDesign.ts';
 
 /** Writes `plan` to `outDir`, replacing a previous build there. */

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RawConv2d } from '../../generator/dsl/types.ts';
-import { DiagnosticsError, type Diagnostic, type SourceLocation } from '../../generator/errors.ts';
+import { DiagnosticsError, type Diagnostic, type SourceLocation } from '../../generator/core/errors.ts';
 import { loadModel } from '../../generator/load/loadModel.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'potgen-load-'));

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FeatureMap } from '../../generator/arith/conv.ts';
+import type { FeatureMap } from '../../generator/core/shapes.ts';
 import { conv2d, network, pot, uniform } from '../../generator/dsl/index.ts';
 import type { WeightQuantOptions } from '../../generator/dsl/types.ts';
 import type { ConvLayerHW } from '../../generator/ir/types.ts';

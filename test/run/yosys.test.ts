@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ToolError } from '../../generator/errors.ts';
+import { ToolError } from '../../generator/core/errors.ts';
 import { countCoarseCells, synthesiseXilinx } from '../../generator/run/yosys.ts';
 
 const TIMEOUT = 60_000;

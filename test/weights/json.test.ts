@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WeightFileError } from '../../generator/errors.ts';
+import { WeightFileError } from '../../generator/core/errors.ts';
 import { checkFinite, readJsonTensors, readNpy, writeNpy, type NdArray } from '../../generator/weights/index.ts';
 
 /** Asserts that `fn` throws a WeightFileError whose message is exactly `message`. */

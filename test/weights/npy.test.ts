@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { WeightFileError } from '../../generator/errors.ts';
-import { readNpy, unravelIndex, writeNpy, type NdArray } from '../../generator/weights/npy.ts';
+import { WeightFileError } from '../../generator/core/errors.ts';
+import { readNpy, writeNpy } from '../../generator/weights/npy.ts';
+import { unravelIndex, type NdArray } from '../../generator/core/tensors.ts';
 
 /** Asserts that `fn` throws a WeightFileError whose message is exactly `message`. */
 function expectWeightError(fn: () => unknown, message: string): void {

@@ -1,7 +1,8 @@
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { WeightFileError } from '../../generator/errors.ts';
-import { writeNpy, type NdArray } from '../../generator/weights/npy.ts';
+import { WeightFileError } from '../../generator/core/errors.ts';
+import { writeNpy } from '../../generator/weights/npy.ts';
+import { type NdArray } from '../../generator/core/tensors.ts';
 import { crc32, readNpz, writeNpz, writeZip } from '../../generator/weights/npz.ts';
 
 /** Asserts that `fn` throws a WeightFileError whose message is exactly `message`. */

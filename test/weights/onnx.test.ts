@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { WeightFileError } from '../../generator/errors.ts';
-import type { NdArray } from '../../generator/weights/npy.ts';
+import { WeightFileError } from '../../generator/core/errors.ts';
+import type { NdArray } from '../../generator/core/tensors.ts';
 import {
   mapOnnxToLayers,
   readOnnx,
@@ -24,7 +24,7 @@ import {
   doubleOf,
   floatOf,
 } from '../../generator/weights/protobuf.ts';
-import { createRng } from '../../generator/weights/random.ts';
+import { createRng } from '../../generator/core/rng.ts';
 
 // The fixtures in test/fixtures/onnx were written by make_fixtures.py there: tiny, matmul,
 // sigmoid and batchnorm by torch.onnx.export (PyTorch 1.13, opset 13), the others with

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PotgenError } from '../../generator/errors.ts';
-import { createRng } from '../../generator/weights/random.ts';
+import { PotgenError } from '../../generator/core/errors.ts';
+import { createRng } from '../../generator/core/rng.ts';
 
 const take = (n: number, f: () => number): number[] => Array.from({ length: n }, f);
 

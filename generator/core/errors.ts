@@ -51,3 +51,16 @@ export class WeightFileError extends PotgenError {
 export class ToolError extends PotgenError {
   override name = 'ToolError';
 }
+
+/** A template that could not render: a bug in potgen, named with the template and the missing value. */
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+  constructor(readonly template: string, detail: string, options?: ErrorOptions) {
+    super(`template ${template}: ${detail}`, options);
+  }
+}
+
+/** A broken invariant inside potgen: never the user's fault, always worth a bug report. */
+export class InternalError extends Error {
+  override name = 'InternalError';
+}

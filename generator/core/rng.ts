@@ -5,7 +5,7 @@
  * fdlibm port and therefore identically on every platform it runs on.
  */
 
-import { PotgenError } from '../errors.ts';
+import { PotgenError } from './errors.ts';
 
 /** A seeded source of random numbers. */
 export interface Rng {
