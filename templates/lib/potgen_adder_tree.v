@@ -8,6 +8,10 @@
 // Storage: node i of level l sits, sign-extended to OW bits, at bits [(BASE(l)+i)*OW +: OW] of
 // `nodes`; the extension bits above a node's own width are copies of its sign, read only by the
 // final output.
+//
+// Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
+//   N >= 1    inputs;  IW >= 1 bits each
+//   OW >= IW  output bits (a narrower output would cut every input short)
 `default_nettype none
 module potgen_adder_tree #(
     parameter integer N  = 4,
@@ -21,6 +25,18 @@ module potgen_adder_tree #(
     output wire [OW-1:0]   sum
 );
     localparam integer LEVELS = (N > 1) ? $clog2(N) : 0;
+
+    // ---------------------------------------------------------------- parameter checks
+    generate
+        if (N < 1 || IW < 1) begin : g_bad_size
+            localparam integer potgen_adder_tree__N_and_IW_must_be_at_least_1 = {N, IW, $random};
+            wire invalid = potgen_adder_tree__N_and_IW_must_be_at_least_1[0];
+        end
+        if (OW < IW) begin : g_bad_ow
+            localparam integer potgen_adder_tree__OW_must_be_at_least_IW = {OW, IW, $random};
+            wire invalid = potgen_adder_tree__OW_must_be_at_least_IW[0];
+        end
+    endgenerate
 
     // Nodes at level l.
     function integer count_at(input integer l);

@@ -4,6 +4,10 @@
 // Out: one beat holding the index of the largest value, the lowest index on ties (the reference
 // model's rule), zero-extended to OB bits; tlast on every beat (one result per frame).
 // The comparison chain is combinational into an output register with a one-beat handshake.
+//
+// Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
+//   N >= 1 values of AB bits: AB >= 1 unsigned, AB >= 2 signed;  SIGNED 0 or 1
+//   OB       1..32 and 2^OB >= N, so that the largest index, N - 1, fits
 `default_nettype none
 module potgen_argmax #(
     parameter integer N      = 10,
@@ -21,6 +25,26 @@ module potgen_argmax #(
     input  wire            m_axis_tready,
     output wire            m_axis_tlast
 );
+    // ---------------------------------------------------------------- parameter checks
+    generate
+        if (N < 1 || AB < 1) begin : g_bad_size
+            localparam integer potgen_argmax__N_and_AB_must_be_at_least_1 = {N, AB, $random};
+            wire invalid = potgen_argmax__N_and_AB_must_be_at_least_1[0];
+        end
+        if (SIGNED != 0 && SIGNED != 1) begin : g_bad_signed
+            localparam integer potgen_argmax__SIGNED_must_be_0_or_1 = {SIGNED, $random};
+            wire invalid = potgen_argmax__SIGNED_must_be_0_or_1[0];
+        end
+        if (SIGNED == 1 && AB < 2) begin : g_bad_signed_ab
+            localparam integer potgen_argmax__AB_must_be_at_least_2_when_SIGNED = {AB, $random};
+            wire invalid = potgen_argmax__AB_must_be_at_least_2_when_SIGNED[0];
+        end
+        if (OB < 1 || OB > 32 || (N > 1 && OB < $clog2(N))) begin : g_bad_ob
+            localparam integer potgen_argmax__OB_must_be_1_to_32_and_hold_N_minus_1 = {OB, N, $random};
+            wire invalid = potgen_argmax__OB_must_be_1_to_32_and_hold_N_minus_1[0];
+        end
+    endgenerate
+
     // Compare with the sign bit flipped: signed order becomes unsigned order.
     localparam [AB-1:0] FLIP = (SIGNED != 0) ? {1'b1, {(AB - 1){1'b0}}} : {AB{1'b0}};
 

@@ -1,9 +1,12 @@
 // potgen_axis_fifo: first-word-fall-through FIFO for AXI4-Stream beats (hand-written library).
 // Part of potgen; copied verbatim into every design.
 //
-// DEPTH must be a power of two. `count` is the number of beats held; the head beat is on
-// m_data/m_last whenever m_valid is high. Storage is a plain array so that synthesis maps it to
-// distributed RAM.
+// `count` is the number of beats held; the head beat is on m_data/m_last whenever m_valid is high.
+// Storage is a plain array so that synthesis maps it to distributed RAM.
+//
+// Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
+//   WIDTH >= 1   data bits per beat (tlast travels beside them)
+//   DEPTH        a power of two >= 2: the pointers wrap by overflowing their log2(DEPTH) bits
 `default_nettype none
 module potgen_axis_fifo #(
     parameter integer WIDTH = 8,
@@ -22,6 +25,18 @@ module potgen_axis_fifo #(
     output wire [$clog2(DEPTH):0]     count
 );
     localparam integer AW = $clog2(DEPTH);
+
+    // ---------------------------------------------------------------- parameter checks
+    generate
+        if (WIDTH < 1) begin : g_bad_width
+            localparam integer potgen_axis_fifo__WIDTH_must_be_at_least_1 = {WIDTH, $random};
+            wire invalid = potgen_axis_fifo__WIDTH_must_be_at_least_1[0];
+        end
+        if (DEPTH < 2 || (DEPTH & (DEPTH - 1)) != 0) begin : g_bad_depth
+            localparam integer potgen_axis_fifo__DEPTH_must_be_a_power_of_two_at_least_2 = {DEPTH, $random};
+            wire invalid = potgen_axis_fifo__DEPTH_must_be_a_power_of_two_at_least_2[0];
+        end
+    endgenerate
 
     reg [WIDTH:0]  mem [0:DEPTH-1];
     reg [AW-1:0]   rd_ptr;

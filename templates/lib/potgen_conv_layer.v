@@ -20,6 +20,16 @@
 //   dot array     — PE x SIMD products and adder trees (potgen_dot_array).
 //   pipeline      — read (1) | products (1) | adder tree (ceil(log2 SIMD)) | accumulate (1) |
 //                  bias add (1) | shift, ReLU, saturate into the output FIFO (1).
+//
+// Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
+//   H, W, C, OC >= 1; AB_IN >= 1
+//   K >= 1, S >= 1, 0 <= PAD < K, H + 2*PAD >= K, W + 2*PAD >= K
+//   PE >= 1 dividing OC; SIMD >= 1 dividing C
+//   MODE_POT 0 or 1; WB 2..8 for PoT, >= 2 uniform
+//   PW    PoT: >= AB_IN + 1; uniform: 1 .. AB_IN + WB + 1;  SW >= PW;  RQW >= SW (and >= 2 with RELU)
+//   0 <= SHIFT < RQW;  RELU 0 or 1;  AB_OUT >= 1, and >= 2 without ReLU (a signed output)
+//   R >= K and R >= K + S - 1 - PAD (line-buffer rows);  FIFO_DEPTH a power of two >= 2
+//   F_, FB_, PB_ derived; they must keep their defaults.
 `default_nettype none
 module potgen_conv_layer #(
     parameter integer H          = 8,
@@ -71,6 +81,91 @@ module potgen_conv_layer #(
     localparam integer D    = 1 + LV;                                      // dot-array latency
     localparam integer QB   = $clog2(FIFO_DEPTH) + 1;
     localparam integer CTLW = 5 + PB_;
+
+    // ---------------------------------------------------------------- parameter checks
+    generate
+        if (H < 1 || W < 1 || C < 1 || OC < 1 || AB_IN < 1) begin : g_bad_size
+            localparam integer potgen_conv_layer__H_W_C_OC_AB_IN_must_be_at_least_1 = {H, W, C, OC, AB_IN, $random};
+            wire invalid = potgen_conv_layer__H_W_C_OC_AB_IN_must_be_at_least_1[0];
+        end
+        if (K < 1 || S < 1) begin : g_bad_kernel
+            localparam integer potgen_conv_layer__K_and_S_must_be_at_least_1 = {K, S, $random};
+            wire invalid = potgen_conv_layer__K_and_S_must_be_at_least_1[0];
+        end
+        if (PAD < 0 || PAD >= K) begin : g_bad_pad
+            localparam integer potgen_conv_layer__PAD_must_be_at_least_0_and_less_than_K = {PAD, K, $random};
+            wire invalid = potgen_conv_layer__PAD_must_be_at_least_0_and_less_than_K[0];
+        end
+        if (H + 2*PAD < K || W + 2*PAD < K) begin : g_bad_fit
+            localparam integer potgen_conv_layer__K_must_fit_H_and_W_plus_2_PAD = {K, H, W, PAD, $random};
+            wire invalid = potgen_conv_layer__K_must_fit_H_and_W_plus_2_PAD[0];
+        end
+        if (PE < 1 || OC % PE != 0) begin : g_bad_pe
+            localparam integer potgen_conv_layer__PE_must_divide_OC = {PE, OC, $random};
+            wire invalid = potgen_conv_layer__PE_must_divide_OC[0];
+        end
+        if (SIMD < 1 || C % SIMD != 0) begin : g_bad_simd
+            localparam integer potgen_conv_layer__SIMD_must_divide_C = {SIMD, C, $random};
+            wire invalid = potgen_conv_layer__SIMD_must_divide_C[0];
+        end
+        if (MODE_POT != 0 && MODE_POT != 1) begin : g_bad_mode
+            localparam integer potgen_conv_layer__MODE_POT_must_be_0_or_1 = {MODE_POT, $random};
+            wire invalid = potgen_conv_layer__MODE_POT_must_be_0_or_1[0];
+        end
+        if (MODE_POT != 0 && (WB < 2 || WB > 8)) begin : g_bad_wb_pot
+            localparam integer potgen_conv_layer__WB_must_be_2_to_8_for_PoT = {WB, $random};
+            wire invalid = potgen_conv_layer__WB_must_be_2_to_8_for_PoT[0];
+        end
+        if (MODE_POT == 0 && WB < 2) begin : g_bad_wb_uniform
+            localparam integer potgen_conv_layer__WB_must_be_at_least_2 = {WB, $random};
+            wire invalid = potgen_conv_layer__WB_must_be_at_least_2[0];
+        end
+        if (MODE_POT != 0 && PW < AB_IN + 1) begin : g_bad_pw_pot
+            localparam integer potgen_conv_layer__PW_must_be_at_least_AB_IN_plus_1_for_PoT = {PW, AB_IN, $random};
+            wire invalid = potgen_conv_layer__PW_must_be_at_least_AB_IN_plus_1_for_PoT[0];
+        end
+        if (MODE_POT == 0 && (PW < 1 || PW > AB_IN + WB + 1)) begin : g_bad_pw_uniform
+            localparam integer potgen_conv_layer__PW_must_be_1_to_AB_IN_plus_WB_plus_1 = {PW, AB_IN, WB, $random};
+            wire invalid = potgen_conv_layer__PW_must_be_1_to_AB_IN_plus_WB_plus_1[0];
+        end
+        if (SW < PW) begin : g_bad_sw
+            localparam integer potgen_conv_layer__SW_must_be_at_least_PW = {SW, PW, $random};
+            wire invalid = potgen_conv_layer__SW_must_be_at_least_PW[0];
+        end
+        if (RQW < SW) begin : g_bad_rqw
+            localparam integer potgen_conv_layer__RQW_must_be_at_least_SW = {RQW, SW, $random};
+            wire invalid = potgen_conv_layer__RQW_must_be_at_least_SW[0];
+        end
+        if (RELU != 0 && RQW < 2) begin : g_bad_rqw_relu
+            localparam integer potgen_conv_layer__RQW_must_be_at_least_2_with_RELU = {RQW, RELU, $random};
+            wire invalid = potgen_conv_layer__RQW_must_be_at_least_2_with_RELU[0];
+        end
+        if (SHIFT < 0 || SHIFT >= RQW) begin : g_bad_shift
+            localparam integer potgen_conv_layer__SHIFT_must_be_at_least_0_and_less_than_RQW = {SHIFT, RQW, $random};
+            wire invalid = potgen_conv_layer__SHIFT_must_be_at_least_0_and_less_than_RQW[0];
+        end
+        if (RELU != 0 && RELU != 1) begin : g_bad_relu
+            localparam integer potgen_conv_layer__RELU_must_be_0_or_1 = {RELU, $random};
+            wire invalid = potgen_conv_layer__RELU_must_be_0_or_1[0];
+        end
+        if (AB_OUT < 1 || (RELU == 0 && AB_OUT < 2)) begin : g_bad_ab_out
+            localparam integer potgen_conv_layer__AB_OUT_must_be_at_least_1_and_at_least_2_without_RELU = {AB_OUT, RELU, $random};
+            wire invalid = potgen_conv_layer__AB_OUT_must_be_at_least_1_and_at_least_2_without_RELU[0];
+        end
+        if (R < K || R < K + S - 1 - PAD) begin : g_bad_rows
+            localparam integer potgen_conv_layer__R_must_be_at_least_K_and_K_plus_S_minus_1_minus_PAD = {R, K, S, PAD, $random};
+            wire invalid = potgen_conv_layer__R_must_be_at_least_K_and_K_plus_S_minus_1_minus_PAD[0];
+        end
+        if (FIFO_DEPTH < 2 || (FIFO_DEPTH & (FIFO_DEPTH - 1)) != 0) begin : g_bad_depth
+            localparam integer potgen_conv_layer__FIFO_DEPTH_must_be_a_power_of_two_at_least_2 = {FIFO_DEPTH, $random};
+            wire invalid = potgen_conv_layer__FIFO_DEPTH_must_be_a_power_of_two_at_least_2[0];
+        end
+        if (F_ != (OC / PE) * K * K * (C / SIMD) || FB_ != ((F_ > 1) ? $clog2(F_) : 1)
+            || PB_ != ((OC / PE > 1) ? $clog2(OC / PE) : 1)) begin : g_bad_derived
+            localparam integer potgen_conv_layer__derived_F__FB__PB__must_keep_their_defaults = {F_, FB_, PB_, $random};
+            wire invalid = potgen_conv_layer__derived_F__FB__PB__must_keep_their_defaults[0];
+        end
+    endgenerate
 
     // ---------------------------------------------------------------- window: line buffer + sequencer
     wire [QB-1:0]         fifo_count;

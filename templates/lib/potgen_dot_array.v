@@ -12,6 +12,13 @@
 // pruned weights and idle cycles cause no toggling in the adder tree.
 //
 // Layout: act[i*AB +: AB]; codes[(p*SIMD + i)*WB +: WB]; sums[p*SW +: SW].
+//
+// Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
+//   PE >= 1, SIMD >= 1, AB >= 1;  MODE_POT 0 or 1
+//   WB    PoT: 2..8 (a sign and at least one magnitude bit);  uniform: >= 2
+//   PW    PoT: >= AB + 1 (the smallest nonzero weight, 1, already needs AB bits and a sign);
+//         uniform: 1 .. AB + WB + 1 (the full product's width)
+//   SW >= PW (the adder tree's output)
 `default_nettype none
 module potgen_dot_array #(
     parameter integer PE       = 1,
@@ -28,6 +35,38 @@ module potgen_dot_array #(
     input  wire [PE*SIMD*WB-1:0] codes,
     output wire [PE*SW-1:0]      sums
 );
+    // ---------------------------------------------------------------- parameter checks
+    generate
+        if (PE < 1 || SIMD < 1 || AB < 1) begin : g_bad_size
+            localparam integer potgen_dot_array__PE_SIMD_AB_must_be_at_least_1 = {PE, SIMD, AB, $random};
+            wire invalid = potgen_dot_array__PE_SIMD_AB_must_be_at_least_1[0];
+        end
+        if (MODE_POT != 0 && MODE_POT != 1) begin : g_bad_mode
+            localparam integer potgen_dot_array__MODE_POT_must_be_0_or_1 = {MODE_POT, $random};
+            wire invalid = potgen_dot_array__MODE_POT_must_be_0_or_1[0];
+        end
+        if (MODE_POT != 0 && (WB < 2 || WB > 8)) begin : g_bad_wb_pot
+            localparam integer potgen_dot_array__WB_must_be_2_to_8_for_PoT = {WB, $random};
+            wire invalid = potgen_dot_array__WB_must_be_2_to_8_for_PoT[0];
+        end
+        if (MODE_POT == 0 && WB < 2) begin : g_bad_wb_uniform
+            localparam integer potgen_dot_array__WB_must_be_at_least_2 = {WB, $random};
+            wire invalid = potgen_dot_array__WB_must_be_at_least_2[0];
+        end
+        if (MODE_POT != 0 && PW < AB + 1) begin : g_bad_pw_pot
+            localparam integer potgen_dot_array__PW_must_be_at_least_AB_plus_1_for_PoT = {PW, AB, $random};
+            wire invalid = potgen_dot_array__PW_must_be_at_least_AB_plus_1_for_PoT[0];
+        end
+        if (MODE_POT == 0 && (PW < 1 || PW > AB + WB + 1)) begin : g_bad_pw_uniform
+            localparam integer potgen_dot_array__PW_must_be_1_to_AB_plus_WB_plus_1 = {PW, AB, WB, $random};
+            wire invalid = potgen_dot_array__PW_must_be_1_to_AB_plus_WB_plus_1[0];
+        end
+        if (SW < PW) begin : g_bad_sw
+            localparam integer potgen_dot_array__SW_must_be_at_least_PW = {SW, PW, $random};
+            wire invalid = potgen_dot_array__SW_must_be_at_least_PW[0];
+        end
+    endgenerate
+
     genvar p, i;
     generate
         for (p = 0; p < PE; p = p + 1) begin : g_pe

@@ -1,12 +1,35 @@
-// potgen_pool_layer: streaming max pooling (hand-written library). Part of potgen.
+// potgen_pool_layer: streaming max or average pooling (hand-written library). Part of potgen.
 //
 // Streams as potgen_conv_layer: one beat = one pixel, C channels x AB unsigned bits, channel 0 in
-// the low bits; tlast on the last output pixel of each frame.
-//   y[oy][ox][c] = max over ky, kx < K of x[oy*S-PAD+ky][ox*S-PAD+kx][c]   (x = 0 in the padding)
-// Zero padding is exact because the inputs are unsigned (they follow a ReLU).
-// potgen_window walks the K*K taps of each output pixel, one per cycle, all channels at once; the
-// running maximum is pushed into the output FIFO on the last tap.
-// Pipeline: read (1) | compare into the FIFO (1).
+// the low bits; tlast on the last output pixel of each frame. x = 0 in the padding.
+//   MODE = 0, max:     y[oy][ox][c] = max over ky, kx < K of x[oy*S-PAD+ky][ox*S-PAD+kx][c]
+//   MODE = 1, average: sum = the sum over the same K*K values (AB + ceil(log2 K*K) unsigned bits),
+//                      y   = (sum * RECIP + R0) >> RSHIFT, truncated to AB bits,
+//                      where R0 = 2^(RSHIFT-1) if RSHIFT > 0, else 0.
+// Zero padding is exact for max pooling because the inputs are unsigned (they follow a ReLU). For
+// average pooling the padding counts as zeros and the divisor is always N = K*K (PyTorch's
+// count_include_pad=True): the generator passes RECIP ~ 2^RSHIFT / N (RECIP = 1, RSHIFT = log2 N
+// when N is a power of two, a plain rounding shift) and guarantees y <= 2^AB - 1, which is checked
+// at elaboration for the largest sum, K*K*(2^AB - 1).
+// The constant multiply has no multiplier: sum * RECIP is a sum of shifted copies of `sum`, one per
+// nonzero digit of RECIP in canonical signed-digit form (2^a - 2^b instead of runs of ones), added
+// by a balanced tree of ceil(log2(T + 1)) levels, T the number of digits, with R0 as one more
+// operand. The arithmetic is modulo 2^(RSHIFT + AB), which keeps the result bits exact: a
+// subtracted copy v is added as its complement (-v = ~v + 1), and the +1s are folded into the
+// constant operand. With RECIP = 1 this is one rounding addition and a shift.
+//
+// potgen_window walks the K*K taps of each output pixel, one per cycle, all channels at once.
+// Pipeline, and the latency from a tap's step_issue to the FIFO write of its pixel:
+//   MODE = 0: read (1) | running maximum into the FIFO (1):              2 cycles; the push is in
+//             the cycle step_valid is high with step_last.
+//   MODE = 1: read (1) | running sum (1) | constant multiply into the FIFO (1): 3 cycles; the push
+//             is one cycle after step_valid with step_last.
+//
+// Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
+//   H, W, C >= 1; AB >= 1; K >= 1, S >= 1, 0 <= PAD < K, H + 2*PAD >= K, W + 2*PAD >= K
+//   R >= K and R >= K + S - 1 - PAD (line-buffer rows); FIFO_DEPTH a power of two >= 2
+//   MODE 0 or 1;  with MODE = 1: AB <= 32, RECIP 1 .. 2^31 - 1, RSHIFT 0 .. 64, and
+//   ((K*K*(2^AB - 1)) * RECIP + R0) >> RSHIFT <= 2^AB - 1 (the largest mean fits AB bits).
 `default_nettype none
 module potgen_pool_layer #(
     parameter integer H          = 8,
@@ -17,7 +40,10 @@ module potgen_pool_layer #(
     parameter integer S          = 2,
     parameter integer PAD        = 0,
     parameter integer R          = 8,
-    parameter integer FIFO_DEPTH = 4
+    parameter integer FIFO_DEPTH = 4,
+    parameter integer MODE       = 0,
+    parameter integer RECIP      = 1,
+    parameter integer RSHIFT     = 0
 ) (
     input  wire            clk,
     input  wire            rst_n,
@@ -30,6 +56,63 @@ module potgen_pool_layer #(
     output wire            m_axis_tlast
 );
     localparam integer QB = $clog2(FIFO_DEPTH) + 1;
+    localparam integer KK = K * K;
+
+    // y for the largest sum, n * (2^bits - 1), exactly at 128 bits.
+    function [127:0] largest_mean(input integer n, input integer bits, input integer recip, input integer shift);
+        reg [127:0] n_w, recip_w;
+        begin
+            n_w           = 128'd0;
+            n_w[31:0]     = n;
+            recip_w       = 128'd0;
+            recip_w[31:0] = recip;
+            largest_mean  = n_w * ((128'd1 << bits) - 128'd1) * recip_w;
+            if (shift > 0) largest_mean = largest_mean + (128'd1 << (shift - 1));
+            largest_mean  = largest_mean >> shift;
+        end
+    endfunction
+    localparam [127:0] AMAX_L   = (128'd1 << AB) - 128'd1;
+    localparam [127:0] MEAN_MAX = largest_mean(KK, AB, RECIP, RSHIFT);
+
+    // ---------------------------------------------------------------- parameter checks
+    generate
+        if (H < 1 || W < 1 || C < 1 || AB < 1) begin : g_bad_size
+            localparam integer potgen_pool_layer__H_W_C_AB_must_be_at_least_1 = {H, W, C, AB, $random};
+            wire invalid = potgen_pool_layer__H_W_C_AB_must_be_at_least_1[0];
+        end
+        if (K < 1 || S < 1) begin : g_bad_kernel
+            localparam integer potgen_pool_layer__K_and_S_must_be_at_least_1 = {K, S, $random};
+            wire invalid = potgen_pool_layer__K_and_S_must_be_at_least_1[0];
+        end
+        if (PAD < 0 || PAD >= K) begin : g_bad_pad
+            localparam integer potgen_pool_layer__PAD_must_be_at_least_0_and_less_than_K = {PAD, K, $random};
+            wire invalid = potgen_pool_layer__PAD_must_be_at_least_0_and_less_than_K[0];
+        end
+        if (H + 2*PAD < K || W + 2*PAD < K) begin : g_bad_fit
+            localparam integer potgen_pool_layer__K_must_fit_H_and_W_plus_2_PAD = {K, H, W, PAD, $random};
+            wire invalid = potgen_pool_layer__K_must_fit_H_and_W_plus_2_PAD[0];
+        end
+        if (R < K || R < K + S - 1 - PAD) begin : g_bad_rows
+            localparam integer potgen_pool_layer__R_must_be_at_least_K_and_K_plus_S_minus_1_minus_PAD = {R, K, S, PAD, $random};
+            wire invalid = potgen_pool_layer__R_must_be_at_least_K_and_K_plus_S_minus_1_minus_PAD[0];
+        end
+        if (FIFO_DEPTH < 2 || (FIFO_DEPTH & (FIFO_DEPTH - 1)) != 0) begin : g_bad_depth
+            localparam integer potgen_pool_layer__FIFO_DEPTH_must_be_a_power_of_two_at_least_2 = {FIFO_DEPTH, $random};
+            wire invalid = potgen_pool_layer__FIFO_DEPTH_must_be_a_power_of_two_at_least_2[0];
+        end
+        if (MODE != 0 && MODE != 1) begin : g_bad_mode
+            localparam integer potgen_pool_layer__MODE_must_be_0_or_1 = {MODE, $random};
+            wire invalid = potgen_pool_layer__MODE_must_be_0_or_1[0];
+        end
+        if (MODE == 1 && (RECIP < 1 || RSHIFT < 0 || RSHIFT > 64 || AB > 32)) begin : g_bad_recip
+            localparam integer potgen_pool_layer__RECIP_must_be_at_least_1_RSHIFT_0_to_64_and_AB_at_most_32_for_MODE_1 = {RECIP, RSHIFT, AB, $random};
+            wire invalid = potgen_pool_layer__RECIP_must_be_at_least_1_RSHIFT_0_to_64_and_AB_at_most_32_for_MODE_1[0];
+        end
+        if (MODE == 1 && RECIP >= 1 && RSHIFT >= 0 && RSHIFT <= 64 && AB <= 32 && MEAN_MAX > AMAX_L) begin : g_bad_mean
+            localparam integer potgen_pool_layer__RECIP_and_RSHIFT_must_keep_the_mean_of_K_times_K_values_within_AB_bits = {RECIP, RSHIFT, K, AB, $random};
+            wire invalid = potgen_pool_layer__RECIP_and_RSHIFT_must_keep_the_mean_of_K_times_K_values_within_AB_bits[0];
+        end
+    endgenerate
 
     wire [QB-1:0]   fifo_count;
     wire            push;
@@ -61,21 +144,149 @@ module potgen_pool_layer #(
     );
     /* verilator lint_on PINCONNECTEMPTY */
 
-    reg  [C*AB-1:0] best;
-    wire [C*AB-1:0] merged;
-    genvar c;
+    wire [C*AB-1:0] word;               // the pixel pushed into the FIFO
+    wire            word_last;
+    genvar c, t, l, i;
     generate
-        for (c = 0; c < C; c = c + 1) begin : g_channel
-            wire [AB-1:0] x = data[c*AB +: AB];
-            wire [AB-1:0] b = best[c*AB +: AB];
-            assign merged[c*AB +: AB] = (first || x > b) ? x : b;
+        if (MODE == 0) begin : g_max
+            reg  [C*AB-1:0] best;
+            wire [C*AB-1:0] merged;
+            for (c = 0; c < C; c = c + 1) begin : g_channel
+                wire [AB-1:0] x = data[c*AB +: AB];
+                wire [AB-1:0] b = best[c*AB +: AB];
+                assign merged[c*AB +: AB] = (first || x > b) ? x : b;
+            end
+            always @(posedge clk) begin
+                if (valid) best <= merged;
+            end
+            assign push      = valid && last;
+            assign word      = merged;
+            assign word_last = frame_last;
+        end else begin : g_average
+            // The running sum holds a pixel's complete sum for the one cycle after its last tap,
+            // the cycle in which it is multiplied and pushed; the next pixel's first tap replaces
+            // it at the end of that cycle.
+            localparam integer SB = AB + ((KK > 1) ? $clog2(KK) : 0);  // sum bits
+            localparam integer MB = RSHIFT + AB;                       // multiply bits (modulo)
+            localparam integer T  = digit_count(RECIP, MB);           // shifted copies of the sum
+            localparam integer N_OPS = T + 1;                          // and the constant
+            localparam integer LEVELS = $clog2(N_OPS);
+            localparam [127:0] CONSTANT = constant_operand(RECIP, MB, RSHIFT);
+            reg push_q, last_q;
+            always @(posedge clk) begin
+                if (!rst_n) push_q <= 1'b0;
+                else        push_q <= valid && last;
+                if (valid && last) last_q <= frame_last;
+            end
+            assign push      = push_q;
+            assign word_last = last_q;
+            for (c = 0; c < C; c = c + 1) begin : g_channel
+                reg  [SB-1:0] acc;
+                wire [SB-1:0] x = {{(SB - AB){1'b0}}, data[c*AB +: AB]};
+                always @(posedge clk) begin
+                    if (valid) acc <= first ? x : acc + x;
+                end
+                wire [MB-1:0] sum_m;                       // the sum modulo 2^MB
+                if (MB > SB) begin : g_widen
+                    assign sum_m = {{(MB - SB){1'b0}}, acc};
+                end else begin : g_cut
+                    assign sum_m = acc[MB-1:0];
+                end
+                // Operand t < T: the sum shifted to digit t's position, complemented when the
+                // digit is negative; operand T: the constant. Then one adder level after another.
+                wire [N_OPS*MB-1:0] operands;
+                for (t = 0; t < T; t = t + 1) begin : g_term
+                    localparam integer POS = digit_position(RECIP, MB, t);
+                    wire [MB-1:0] shifted = sum_m << POS;
+                    if (digit_sign(RECIP, POS) > 0) begin : g_add
+                        assign operands[t*MB +: MB] = shifted;
+                    end else begin : g_subtract
+                        assign operands[t*MB +: MB] = ~shifted;
+                    end
+                end
+                assign operands[T*MB +: MB] = CONSTANT[MB-1:0];
+                for (l = 1; l <= LEVELS; l = l + 1) begin : g_level
+                    localparam integer PCNT = node_count(N_OPS, l - 1);
+                    wire [PCNT*MB-1:0] prev;
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    wire [node_count(N_OPS, l)*MB-1:0] sums;   // the root's low RSHIFT bits are dropped
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    if (l == 1) begin : g_first
+                        assign prev = operands;
+                    end else begin : g_next
+                        assign prev = g_level[l-1].sums;
+                    end
+                    for (i = 0; i < node_count(N_OPS, l); i = i + 1) begin : g_node
+                        if (2 * i + 1 < PCNT) begin : g_add
+                            assign sums[i*MB +: MB] = prev[2*i*MB +: MB] + prev[(2*i + 1)*MB +: MB];
+                        end else begin : g_pass
+                            assign sums[i*MB +: MB] = prev[2*i*MB +: MB];
+                        end
+                    end
+                end
+                assign word[c*AB +: AB] = g_level[LEVELS].sums[RSHIFT +: AB];
+            end
         end
     endgenerate
 
-    always @(posedge clk) begin
-        if (valid) best <= merged;
-    end
-    assign push = valid && last;
+    // ---------------------------------------------------------------- constant-multiply plan
+    // Digit `pos` of `value` in canonical signed-digit (non-adjacent) form: +1, -1 or 0.
+    function integer digit_sign(input integer value, input integer pos);
+        reg [33:0] v;
+        integer j;
+        begin
+            v = {2'b00, value};
+            digit_sign = 0;
+            for (j = 0; j <= pos; j = j + 1) begin
+                if (v[0] == 1'b0)      digit_sign = 0;
+                else if (v[1] == 1'b0) digit_sign = 1;
+                else                   digit_sign = -1;
+                if (digit_sign == 1)  v = v - 34'd1;
+                if (digit_sign == -1) v = v + 34'd1;
+                v = v >> 1;
+            end
+        end
+    endfunction
+
+    // Nonzero digits of `value` below bit `bits` (higher ones vanish modulo 2^bits).
+    function integer digit_count(input integer value, input integer bits);
+        integer j;
+        begin
+            digit_count = 0;
+            for (j = 0; j < bits && j < 34; j = j + 1)
+                if (digit_sign(value, j) != 0) digit_count = digit_count + 1;
+        end
+    endfunction
+
+    // Position of the nonzero digit number `index` (from the lowest) below bit `bits`.
+    function integer digit_position(input integer value, input integer bits, input integer index);
+        integer j, seen;
+        begin
+            digit_position = 0;
+            seen = 0;
+            for (j = 0; j < bits && j < 34; j = j + 1) begin
+                if (digit_sign(value, j) != 0) begin
+                    if (seen == index) digit_position = j;
+                    seen = seen + 1;
+                end
+            end
+        end
+    endfunction
+
+    // R0 plus one for every complemented (subtracted) copy (reduced modulo 2^bits where it is used).
+    function [127:0] constant_operand(input integer value, input integer bits, input integer shift);
+        integer j;
+        begin
+            constant_operand = (shift > 0) ? (128'd1 << (shift - 1)) : 128'd0;
+            for (j = 0; j < bits && j < 34; j = j + 1)
+                if (digit_sign(value, j) < 0) constant_operand = constant_operand + 128'd1;
+        end
+    endfunction
+
+    // Nodes at level `level` of a tree over n operands (level 0: the operands).
+    function integer node_count(input integer n, input integer level);
+        node_count = (n + (1 << level) - 1) >> level;
+    endfunction
 
     /* verilator lint_off PINCONNECTEMPTY */
     potgen_axis_fifo #(.WIDTH(C*AB), .DEPTH(FIFO_DEPTH)) u_out (
@@ -83,8 +294,8 @@ module potgen_pool_layer #(
         .rst_n   (rst_n),
         .s_valid (push),
         .s_ready (),                    // always ready for a push: the window holds credits
-        .s_data  (merged),
-        .s_last  (frame_last),
+        .s_data  (word),
+        .s_last  (word_last),
         .m_valid (m_axis_tvalid),
         .m_ready (m_axis_tready),
         .m_data  (m_axis_tdata),

@@ -19,6 +19,27 @@
 // A pixel starts only when its rows are in the ring and the consumer's output FIFO (FIFO_DEPTH,
 // occupancy fifo_count) has room for every pixel in flight; the consumer pulses pixel_done as it
 // pushes a pixel, so back-pressure never has to stop a pipeline.
+//
+// Parameters and their ranges (checked at elaboration, see below):
+//   H, W >= 1        input map; C >= 1 channels of AB >= 1 bits
+//   K >= 1, S >= 1   square kernel and stride; 0 <= PAD < K zeros on every side, and the padded
+//                    map must hold the kernel: H + 2*PAD >= K, W + 2*PAD >= K
+//   SIMD >= 1        channels per step, dividing C;  OUTER >= 1 window repeats per pixel
+//   R                rows in the ring: R >= K (a pixel needs K rows at once) and
+//                    R >= K + S - 1 - PAD (the most rows released at once, at the end of a frame)
+//   FIFO_DEPTH >= 1  the consumer's FIFO depth (the credit limit)
+//   OH_ .. QB_       derived; they must keep their defaults.
+//
+// Parameter checks: each rule is a generate-if on the broken rule. Inside, a localparam named
+// <module>__<rule> is given the offending parameter values and $random, which no tool can evaluate
+// at elaboration, so elaboration fails with the rule in the message: Icarus prints
+//   error: Unable to evaluate parameter potgen_window__SIMD_must_divide_C value: {<SIMD=32'sd2, ...>, <C=32'sd3, ...>, $random()}
+// In Verilator the error is "Expecting expression to be constant, but can't convert a RAND to
+// constant", quoting the line; in Yosys "Parameter ... does not evaluate to constant value!" (the
+// wire that reads the localparam makes Yosys evaluate it). An untaken generate branch is never
+// elaborated, so valid parameters leave no trace in any tool; unlike a missing-module instance
+// (Verilator resolves it even in an untaken branch) or $fatal in a generate block (SystemVerilog
+// elaboration syntax, which Icarus 11 rejects, and only a warning in Verilator 5.006).
 `default_nettype none
 module potgen_window #(
     parameter integer H          = 8,
@@ -87,6 +108,48 @@ module potgen_window #(
     localparam signed [YB-1:0] S_PAD  = PAD_I[YB-1:0];
     localparam signed [YB-1:0] S_ONE  = ONE_I[YB-1:0];
     localparam signed [YB-1:0] S_ZERO = ZERO_I[YB-1:0];
+
+    // ---------------------------------------------------------------- parameter checks (see the header)
+    generate
+        if (H < 1 || W < 1 || C < 1 || AB < 1) begin : g_bad_size
+            localparam integer potgen_window__H_W_C_AB_must_be_at_least_1 = {H, W, C, AB, $random};
+            wire invalid = potgen_window__H_W_C_AB_must_be_at_least_1[0];
+        end
+        if (K < 1 || S < 1) begin : g_bad_kernel
+            localparam integer potgen_window__K_and_S_must_be_at_least_1 = {K, S, $random};
+            wire invalid = potgen_window__K_and_S_must_be_at_least_1[0];
+        end
+        if (PAD < 0 || PAD >= K) begin : g_bad_pad
+            localparam integer potgen_window__PAD_must_be_at_least_0_and_less_than_K = {PAD, K, $random};
+            wire invalid = potgen_window__PAD_must_be_at_least_0_and_less_than_K[0];
+        end
+        if (H + 2*PAD < K || W + 2*PAD < K) begin : g_bad_fit
+            localparam integer potgen_window__K_must_fit_H_and_W_plus_2_PAD = {K, H, W, PAD, $random};
+            wire invalid = potgen_window__K_must_fit_H_and_W_plus_2_PAD[0];
+        end
+        if (SIMD < 1 || C % SIMD != 0) begin : g_bad_simd
+            localparam integer potgen_window__SIMD_must_divide_C = {SIMD, C, $random};
+            wire invalid = potgen_window__SIMD_must_divide_C[0];
+        end
+        if (OUTER < 1) begin : g_bad_outer
+            localparam integer potgen_window__OUTER_must_be_at_least_1 = {OUTER, $random};
+            wire invalid = potgen_window__OUTER_must_be_at_least_1[0];
+        end
+        if (R < K || R < K + S - 1 - PAD) begin : g_bad_rows
+            localparam integer potgen_window__R_must_be_at_least_K_and_K_plus_S_minus_1_minus_PAD = {R, K, S, PAD, $random};
+            wire invalid = potgen_window__R_must_be_at_least_K_and_K_plus_S_minus_1_minus_PAD[0];
+        end
+        if (FIFO_DEPTH < 1) begin : g_bad_depth
+            localparam integer potgen_window__FIFO_DEPTH_must_be_at_least_1 = {FIFO_DEPTH, $random};
+            wire invalid = potgen_window__FIFO_DEPTH_must_be_at_least_1[0];
+        end
+        if (OH_ != (H + 2*PAD - K) / S + 1 || OW_ != (W + 2*PAD - K) / S + 1 || F_ != OUTER * K * K * (C / SIMD)
+            || FB_ != ((F_ > 1) ? $clog2(F_) : 1) || PB_ != ((OUTER > 1) ? $clog2(OUTER) : 1)
+            || QB_ != $clog2(FIFO_DEPTH) + 1) begin : g_bad_derived
+            localparam integer potgen_window__derived_OH__OW__F__FB__PB__QB__must_keep_their_defaults = {OH_, OW_, F_, FB_, PB_, QB_, $random};
+            wire invalid = potgen_window__derived_OH__OW__F__FB__PB__QB__must_keep_their_defaults[0];
+        end
+    endgenerate
 
     // ---------------------------------------------------------------- line buffer (input side)
     reg  [C*AB-1:0] buffer [0:R*(1 << CB)-1];

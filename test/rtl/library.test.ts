@@ -1,128 +1,28 @@
 /**
- * The hand-written RTL library on its own: each of the three smaller modules (adder tree, AXI4-Stream
- * FIFO, dot array) runs its self-checking testbench in testbench/lib/ under Icarus for several
- * parameter sets, is linted by Verilator for the same sets, and is shown to fail its testbench when
- * one line of it is broken.
+ * The hand-written RTL library on its own. The three smaller modules (adder tree, AXI4-Stream FIFO,
+ * dot array) run their self-checking testbenches in testbench/lib/ under Icarus for several
+ * parameter sets, are linted by Verilator for the same sets, and are shown to fail their
+ * testbenches when one line of them is broken (the window, pool layer and arg-max have their own
+ * library*.test.ts files). Every library module also rejects parameters outside its documented
+ * range at elaboration, naming the module, the rule and the values: that is checked here for all
+ * seven under Icarus and Verilator, and for three under Yosys.
+ * Every tool runs in a child process the test awaits (test/support/libRtl.ts).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const LIB = path.join(ROOT, 'templates/lib');
-const TB = path.join(ROOT, 'testbench/lib');
-const TOOL_TIMEOUT_MS = 120_000;
-
-type Params = Readonly<Record<string, number>>;
-
-function run(tool: string, args: readonly string[], cwd: string) {
-  const r = spawnSync(tool, args, { cwd, encoding: 'utf8', timeout: TOOL_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) throw r.error;
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-interface SimRun {
-  readonly exitCode: number;
-  readonly log: string;
-  /** The last "N passed, N failed" line, if any. */
-  readonly closing: string | undefined;
-  readonly passed: number;
-  readonly failed: number;
-  /** Whether the closing line is the last line the testbench printed on stdout. */
-  readonly closingIsLast: boolean;
-}
-
-/** Compiles `tb` with the module sources and the parameters, runs `vvp -N`, and parses the closing line. */
-function simulate(tb: string, sources: readonly string[], params: Params, seed: number): SimRun {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'potgen-lib-sim-'));
-  try {
-    const vvp = path.join(work, 'x.vvp');
-    const defines = Object.entries(params).map(([k, v]) => `-P${tb}.${k}=${v}`);
-    const compile = run('iverilog', ['-g2005', '-Wall', '-o', vvp, '-s', tb, ...defines, ...sources, path.join(TB, `${tb}.v`)], work);
-    // -Wall must be silent as well as successful.
-    expect(compile.stdout + compile.stderr, `iverilog ${tb} ${JSON.stringify(params)}`).toBe('');
-    expect(compile.status).toBe(0);
-    const sim = run('vvp', ['-N', vvp, `+seed=${seed}`], work);
-    const log = sim.stdout + sim.stderr;
-    const closing = [...log.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
-    const lines = sim.stdout.trimEnd().split('\n');
-    return {
-      exitCode: sim.status,
-      log,
-      closing: closing?.[0],
-      passed: closing ? Number(closing[1]) : 0,
-      failed: closing ? Number(closing[2]) : 0,
-      closingIsLast: closing !== undefined && lines[lines.length - 1] === closing[0],
-    };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
-
-/** `verilator --lint-only -Wall` of `top` with the parameters; returns status and everything printed. */
-function lint(top: string, sources: readonly string[], params: Params) {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'potgen-lib-lint-'));
-  try {
-    const defines = Object.entries(params).map(([k, v]) => `-G${k}=${v}`);
-    const r = run('verilator', ['--lint-only', '-Wall', '--top-module', top, ...defines, ...sources], work);
-    return { status: r.status, output: (r.stdout + r.stderr).trim() };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
-
-/** One line of the library broken: in `file`, the text `from` (which must occur exactly once) becomes `to`. */
-interface Mutation {
-  readonly name: string;
-  readonly file: string;
-  readonly from: string;
-  readonly to: string;
-}
-
-/** Runs `tb` against copies of the library sources in a temporary directory, with `mutation` applied. */
-function simulateBroken(tb: string, files: readonly string[], mutation: Mutation, params: Params): SimRun {
-  expect(files).toContain(mutation.file);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'potgen-lib-broken-'));
-  try {
-    const sources = files.map((f) => {
-      let text = readFileSync(path.join(LIB, f), 'utf8');
-      if (f === mutation.file) {
-        expect(text.split(mutation.from).length - 1, `${f} must contain ${JSON.stringify(mutation.from)} exactly once`).toBe(1);
-        text = text.replace(mutation.from, () => mutation.to); // a function: no `$` patterns in the replacement
-      }
-      const out = path.join(dir, f);
-      writeFileSync(out, text);
-      return out;
-    });
-    return simulate(tb, sources, params, 1);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Every (mutation, parameter set) pair, labelled for it.each. */
-function mutationCases<P extends Params>(mutations: readonly (Mutation & { readonly sets: readonly P[] })[], show: (p: P) => string) {
-  return mutations.flatMap((m) => m.sets.map((p) => [`${m.name}: ${show(p)}`, m, p] as const));
-}
-
-function expectPass(sim: SimRun, checks: number): void {
-  expect(sim.closing, sim.log).toBe(`${checks} passed, 0 failed`);
-  expect(sim.closingIsLast, sim.log).toBe(true);
-  expect(sim.exitCode, sim.log).toBe(0);
-}
-
-function expectFail(sim: SimRun): void {
-  expect(sim.closing, sim.log).toMatch(/^\d+ passed, [1-9]\d* failed$/);
-  expect(sim.failed).toBeGreaterThan(0);
-  expect(sim.log).toMatch(/^error: /m);
-  expect(sim.exitCode).not.toBe(0);
-}
-
-const clog2 = (n: number): number => (n > 1 ? Math.ceil(Math.log2(n)) : 0);
-const label = (p: Params): string => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ');
+import {
+  clog2,
+  elaborate,
+  expectFail,
+  expectPass,
+  label,
+  libPaths,
+  lint,
+  mutationCases,
+  simulate,
+  simulateBroken,
+  type Params,
+} from '../support/libRtl.ts';
+import { coarseCells } from '../support/libYosys.ts';
 
 // ------------------------------------------------------------------ adder tree
 const TREE_FILES = ['potgen_adder_tree.v'];
@@ -165,7 +65,7 @@ const treeMutations = [
   },
 ];
 
-describe('potgen_adder_tree', () => {
+describe.concurrent('potgen_adder_tree', () => {
   it('covers the full-width (OW = IW + ceil(log2 N)) and the capped case for every N > 1', () => {
     for (const n of [2, 3, 5, 8, 16]) {
       const sets = treeSets.filter((p) => p.N === n);
@@ -174,16 +74,16 @@ describe('potgen_adder_tree', () => {
     }
   });
 
-  it.each(treeSets.map((p, i) => [label(p), p, i + 1] as const))('testbench passes: %s', (_, p, seed) => {
-    expectPass(simulate('potgen_adder_tree_tb', TREE_FILES.map((f) => path.join(LIB, f)), p, seed), TREE_NVEC);
+  it.each(treeSets.map((p, i) => [label(p), p, i + 1] as const))('testbench passes: %s', async (_, p, seed) => {
+    expectPass(await simulate('potgen_adder_tree_tb', libPaths(TREE_FILES), p, seed), TREE_NVEC);
   });
 
-  it.each(treeSets.map((p) => [label(p), p] as const))('lint clean: %s', (_, p) => {
-    expect(lint('potgen_adder_tree', TREE_FILES.map((f) => path.join(LIB, f)), p)).toEqual({ status: 0, output: '' });
+  it.each(treeSets.map((p) => [label(p), p] as const))('lint clean: %s', async (_, p) => {
+    expect(await lint('potgen_adder_tree', libPaths(TREE_FILES), p)).toEqual({ status: 0, output: '' });
   });
 
-  it.each(mutationCases(treeMutations, label))('testbench fails on a broken tree, %s', (_, m, p) => {
-    expectFail(simulateBroken('potgen_adder_tree_tb', TREE_FILES, m, p));
+  it.each(mutationCases(treeMutations, label))('testbench fails on a broken tree, %s', async (_, m, p) => {
+    expectFail(await simulateBroken('potgen_adder_tree_tb', TREE_FILES, m, p));
   });
 });
 
@@ -204,17 +104,17 @@ const fifoMutations = [
   { name: 'count not decremented', from: "2'b01:   used <= used - 1'b1;", to: "2'b01:   used <= used;" },
 ].map((m) => ({ ...m, file: 'potgen_axis_fifo.v', sets: fifoBrokenSets }));
 
-describe('potgen_axis_fifo', () => {
-  it.each(fifoSets.map((p, i) => [label(p), p, i + 1] as const))('testbench passes: %s', (_, p, seed) => {
-    expectPass(simulate('potgen_axis_fifo_tb', FIFO_FILES.map((f) => path.join(LIB, f)), p, seed), FIFO_CHECKS);
+describe.concurrent('potgen_axis_fifo', () => {
+  it.each(fifoSets.map((p, i) => [label(p), p, i + 1] as const))('testbench passes: %s', async (_, p, seed) => {
+    expectPass(await simulate('potgen_axis_fifo_tb', libPaths(FIFO_FILES), p, seed), FIFO_CHECKS);
   });
 
-  it.each(fifoSets.map((p) => [label(p), p] as const))('lint clean: %s', (_, p) => {
-    expect(lint('potgen_axis_fifo', FIFO_FILES.map((f) => path.join(LIB, f)), p)).toEqual({ status: 0, output: '' });
+  it.each(fifoSets.map((p) => [label(p), p] as const))('lint clean: %s', async (_, p) => {
+    expect(await lint('potgen_axis_fifo', libPaths(FIFO_FILES), p)).toEqual({ status: 0, output: '' });
   });
 
-  it.each(mutationCases(fifoMutations, label))('testbench fails on a broken FIFO, %s', (_, m, p) => {
-    expectFail(simulateBroken('potgen_axis_fifo_tb', FIFO_FILES, m, p));
+  it.each(mutationCases(fifoMutations, label))('testbench fails on a broken FIFO, %s', async (_, m, p) => {
+    expectFail(await simulateBroken('potgen_axis_fifo_tb', FIFO_FILES, m, p));
   });
 });
 
@@ -272,7 +172,7 @@ const dotMutations = [
   },
 ].map((m) => ({ ...m, file: 'potgen_dot_array.v' }));
 
-describe('potgen_dot_array', () => {
+describe.concurrent('potgen_dot_array', () => {
   it('uses the worst-case widths of the verification contract', () => {
     expect(dot({ PE: 1, SIMD: 5, AB: 8, WB: 5, MODE_POT: 1 })).toMatchObject({ PW: 23, SW: 26 });
     expect(dot({ PE: 1, SIMD: 4, AB: 4, WB: 8, MODE_POT: 0 })).toMatchObject({ PW: 12, SW: 14 });
@@ -280,29 +180,156 @@ describe('potgen_dot_array', () => {
   });
 
   // PW and SW are passed explicitly; they equal the testbench's own defaults.
-  it.each(dotSets.map((p, i) => [dotLabel(p), p, i + 1] as const))('testbench passes: %s', (_, p, seed) => {
-    expectPass(simulate('potgen_dot_array_tb', DOT_FILES.map((f) => path.join(LIB, f)), p, seed), DOT_NVEC * p.PE);
+  it.each(dotSets.map((p, i) => [dotLabel(p), p, i + 1] as const))('testbench passes: %s', async (_, p, seed) => {
+    expectPass(await simulate('potgen_dot_array_tb', libPaths(DOT_FILES), p, seed), DOT_NVEC * p.PE);
   });
 
-  it('testbench defaults PW and SW to the worst case', () => {
-    const sim = simulate('potgen_dot_array_tb', DOT_FILES.map((f) => path.join(LIB, f)), { PE: 2, SIMD: 3, AB: 6, WB: 3, MODE_POT: 1 }, 9);
+  it('testbench defaults PW and SW to the worst case', async () => {
+    const sim = await simulate('potgen_dot_array_tb', libPaths(DOT_FILES), { PE: 2, SIMD: 3, AB: 6, WB: 3, MODE_POT: 1 }, 9);
     expect(sim.log).toContain('PW=9 SW=11');
     expectPass(sim, DOT_NVEC * 2);
   });
 
-  it.each(dotSets.map((p) => [dotLabel(p), p] as const))('lint clean: %s', (_, p) => {
-    expect(lint('potgen_dot_array', DOT_FILES.map((f) => path.join(LIB, f)), p)).toEqual({ status: 0, output: '' });
+  it.each(dotSets.map((p) => [dotLabel(p), p] as const))('lint clean: %s', async (_, p) => {
+    expect(await lint('potgen_dot_array', libPaths(DOT_FILES), p)).toEqual({ status: 0, output: '' });
   });
 
   it.each([
     ['PoT sum', { ...dot({ PE: 1, SIMD: 4, AB: 8, WB: 4, MODE_POT: 1 }), SW: 16 }],
     ['PoT product', { ...dot({ PE: 1, SIMD: 1, AB: 8, WB: 5, MODE_POT: 1 }), PW: 22, SW: 22 }],
     ['uniform sum', { ...dot({ PE: 3, SIMD: 5, AB: 8, WB: 4, MODE_POT: 0 }), SW: 14 }],
-  ] as const)('testbench fails when the %s is one bit narrower than the worst case needs', (_, p) => {
-    expectFail(simulate('potgen_dot_array_tb', DOT_FILES.map((f) => path.join(LIB, f)), p, 1));
+  ] as const)('testbench fails when the %s is one bit narrower than the worst case needs', async (_, p) => {
+    expectFail(await simulate('potgen_dot_array_tb', libPaths(DOT_FILES), p, 1));
   });
 
-  it.each(mutationCases(dotMutations, dotLabel))('testbench fails on a broken array, %s', (_, m, p) => {
-    expectFail(simulateBroken('potgen_dot_array_tb', DOT_FILES, m, p));
+  it.each(mutationCases(dotMutations, dotLabel))('testbench fails on a broken array, %s', async (_, m, p) => {
+    expectFail(await simulateBroken('potgen_dot_array_tb', DOT_FILES, m, p));
+  });
+});
+
+// ------------------------------------------------------------------ parameter checks (all modules)
+const LIBRARY_FILES: Readonly<Record<string, readonly string[]>> = {
+  potgen_adder_tree: ['potgen_adder_tree.v'],
+  potgen_axis_fifo: ['potgen_axis_fifo.v'],
+  potgen_dot_array: ['potgen_dot_array.v', 'potgen_adder_tree.v'],
+  potgen_window: ['potgen_window.v'],
+  potgen_conv_layer: ['potgen_conv_layer.v', 'potgen_window.v', 'potgen_dot_array.v', 'potgen_adder_tree.v', 'potgen_axis_fifo.v'],
+  potgen_pool_layer: ['potgen_pool_layer.v', 'potgen_window.v', 'potgen_axis_fifo.v'],
+  potgen_argmax: ['potgen_argmax.v'],
+};
+
+/** A parameter set a module must reject: the rule it breaks and the values the message must show, in order. */
+interface Rejection {
+  readonly top: string;
+  readonly params: Params;
+  readonly rule: string;
+  readonly values: Params;
+}
+
+const rejections: Rejection[] = [
+  { top: 'potgen_adder_tree', params: { IW: 8, OW: 7 }, rule: 'OW_must_be_at_least_IW', values: { OW: 7, IW: 8 } },
+  { top: 'potgen_adder_tree', params: { N: 0 }, rule: 'N_and_IW_must_be_at_least_1', values: { N: 0, IW: 8 } },
+  { top: 'potgen_axis_fifo', params: { DEPTH: 6 }, rule: 'DEPTH_must_be_a_power_of_two_at_least_2', values: { DEPTH: 6 } },
+  { top: 'potgen_axis_fifo', params: { DEPTH: 1 }, rule: 'DEPTH_must_be_a_power_of_two_at_least_2', values: { DEPTH: 1 } },
+  { top: 'potgen_axis_fifo', params: { WIDTH: 0 }, rule: 'WIDTH_must_be_at_least_1', values: { WIDTH: 0 } },
+  { top: 'potgen_dot_array', params: { AB: 8, PW: 8 }, rule: 'PW_must_be_at_least_AB_plus_1_for_PoT', values: { PW: 8, AB: 8 } },
+  { top: 'potgen_dot_array', params: { MODE_POT: 0, AB: 8, WB: 4, PW: 14 }, rule: 'PW_must_be_1_to_AB_plus_WB_plus_1', values: { PW: 14, AB: 8, WB: 4 } },
+  { top: 'potgen_dot_array', params: { PW: 16, SW: 15 }, rule: 'SW_must_be_at_least_PW', values: { SW: 15, PW: 16 } },
+  { top: 'potgen_dot_array', params: { WB: 9 }, rule: 'WB_must_be_2_to_8_for_PoT', values: { WB: 9 } },
+  { top: 'potgen_dot_array', params: { MODE_POT: 2 }, rule: 'MODE_POT_must_be_0_or_1', values: { MODE_POT: 2 } },
+  { top: 'potgen_window', params: { C: 3, SIMD: 2 }, rule: 'SIMD_must_divide_C', values: { SIMD: 2, C: 3 } },
+  { top: 'potgen_window', params: { K: 3, S: 3, R: 4 }, rule: 'R_must_be_at_least_K_and_K_plus_S_minus_1_minus_PAD', values: { R: 4, K: 3, S: 3, PAD: 0 } },
+  { top: 'potgen_window', params: { K: 3, PAD: 3 }, rule: 'PAD_must_be_at_least_0_and_less_than_K', values: { PAD: 3, K: 3 } },
+  { top: 'potgen_window', params: { K: 9, R: 20 }, rule: 'K_must_fit_H_and_W_plus_2_PAD', values: { K: 9, H: 8, W: 8, PAD: 0 } },
+  { top: 'potgen_window', params: { OUTER: 0 }, rule: 'OUTER_must_be_at_least_1', values: { OUTER: 0 } },
+  {
+    top: 'potgen_window',
+    params: { F_: 5 },
+    rule: 'derived_OH__OW__F__FB__PB__QB__must_keep_their_defaults',
+    values: { OH_: 6, OW_: 6, F_: 5, FB_: 3, PB_: 1, QB_: 4 },
+  },
+  { top: 'potgen_conv_layer', params: { OC: 8, PE: 3 }, rule: 'PE_must_divide_OC', values: { PE: 3, OC: 8 } },
+  { top: 'potgen_conv_layer', params: { C: 4, SIMD: 3 }, rule: 'SIMD_must_divide_C', values: { SIMD: 3, C: 4 } },
+  { top: 'potgen_conv_layer', params: { FIFO_DEPTH: 6 }, rule: 'FIFO_DEPTH_must_be_a_power_of_two_at_least_2', values: { FIFO_DEPTH: 6 } },
+  { top: 'potgen_conv_layer', params: { WB: 9 }, rule: 'WB_must_be_2_to_8_for_PoT', values: { WB: 9 } },
+  { top: 'potgen_conv_layer', params: { SW: 20, RQW: 16 }, rule: 'RQW_must_be_at_least_SW', values: { RQW: 16, SW: 20 } },
+  { top: 'potgen_conv_layer', params: { RQW: 22, SHIFT: 22 }, rule: 'SHIFT_must_be_at_least_0_and_less_than_RQW', values: { SHIFT: 22, RQW: 22 } },
+  {
+    top: 'potgen_conv_layer',
+    params: { MODE_POT: 0, AB_IN: 8, WB: 4, PW: 14 },
+    rule: 'PW_must_be_1_to_AB_IN_plus_WB_plus_1',
+    values: { PW: 14, AB_IN: 8, WB: 4 },
+  },
+  { top: 'potgen_conv_layer', params: { RELU: 0, AB_OUT: 1 }, rule: 'AB_OUT_must_be_at_least_1_and_at_least_2_without_RELU', values: { AB_OUT: 1, RELU: 0 } },
+  { top: 'potgen_conv_layer', params: { K: 5, S: 2, R: 5 }, rule: 'R_must_be_at_least_K_and_K_plus_S_minus_1_minus_PAD', values: { R: 5, K: 5, S: 2, PAD: 0 } },
+  { top: 'potgen_pool_layer', params: { K: 2, PAD: 2 }, rule: 'PAD_must_be_at_least_0_and_less_than_K', values: { PAD: 2, K: 2 } },
+  { top: 'potgen_pool_layer', params: { MODE: 2 }, rule: 'MODE_must_be_0_or_1', values: { MODE: 2 } },
+  { top: 'potgen_pool_layer', params: { FIFO_DEPTH: 3 }, rule: 'FIFO_DEPTH_must_be_a_power_of_two_at_least_2', values: { FIFO_DEPTH: 3 } },
+  { top: 'potgen_pool_layer', params: { K: 2, S: 3, R: 3 }, rule: 'R_must_be_at_least_K_and_K_plus_S_minus_1_minus_PAD', values: { R: 3, K: 2, S: 3, PAD: 0 } },
+  {
+    top: 'potgen_pool_layer',
+    params: { MODE: 1, RECIP: 0, RSHIFT: 4 },
+    rule: 'RECIP_must_be_at_least_1_RSHIFT_0_to_64_and_AB_at_most_32_for_MODE_1',
+    values: { RECIP: 0, RSHIFT: 4, AB: 8 },
+  },
+  {
+    // (2295 * 29128 + 2^16) >> 17 = 510: the mean of nine 255s would not fit 8 bits.
+    top: 'potgen_pool_layer',
+    params: { MODE: 1, K: 3, S: 1, RECIP: 29128, RSHIFT: 17 },
+    rule: 'RECIP_and_RSHIFT_must_keep_the_mean_of_K_times_K_values_within_AB_bits',
+    values: { RECIP: 29128, RSHIFT: 17, K: 3, AB: 8 },
+  },
+  { top: 'potgen_argmax', params: { N: 10, OB: 3 }, rule: 'OB_must_be_1_to_32_and_hold_N_minus_1', values: { OB: 3, N: 10 } },
+  { top: 'potgen_argmax', params: { OB: 33 }, rule: 'OB_must_be_1_to_32_and_hold_N_minus_1', values: { OB: 33, N: 10 } },
+  { top: 'potgen_argmax', params: { SIGNED: 2 }, rule: 'SIGNED_must_be_0_or_1', values: { SIGNED: 2 } },
+  { top: 'potgen_argmax', params: { SIGNED: 1, AB: 1 }, rule: 'AB_must_be_at_least_2_when_SIGNED', values: { AB: 1 } },
+];
+
+/** Icarus's report of the check: the parameter named after the rule could not be evaluated, with the values. */
+function icarusMessage(r: Rejection): string {
+  const values = Object.entries(r.values).map(([k, v]) => `<${k}=32'sd${v}, wid=32>`);
+  return `error: Unable to evaluate parameter ${r.top}__${r.rule} value: {${values.join(', ')}, $random()}`;
+}
+
+const rejectionLabel = (r: Rejection): string => `${r.top} ${label(r.params)}: ${r.rule}`;
+const files = (top: string): string[] => libPaths(LIBRARY_FILES[top]!);
+
+describe.concurrent('parameter checks at elaboration', () => {
+  it('covers every library module with at least one invalid parameter set', () => {
+    expect(new Set(rejections.map((r) => r.top))).toEqual(new Set(Object.keys(LIBRARY_FILES)));
+  });
+
+  it('prints the expected Icarus message (an example)', () => {
+    expect(icarusMessage(rejections.find((r) => r.rule === 'PE_must_divide_OC')!)).toBe(
+      "error: Unable to evaluate parameter potgen_conv_layer__PE_must_divide_OC value: {<PE=32'sd3, wid=32>, <OC=32'sd8, wid=32>, $random()}",
+    );
+  });
+
+  it.each(Object.keys(LIBRARY_FILES))('%s elaborates silently with its default parameters (Icarus and Verilator)', async (top) => {
+    expect(await elaborate(top, files(top), {})).toEqual({ status: 0, output: '' });
+    expect(await lint(top, files(top), {})).toEqual({ status: 0, output: '' });
+  });
+
+  it.each(rejections.map((r) => [rejectionLabel(r), r] as const))('Icarus rejects %s', async (_, r) => {
+    const result = await elaborate(r.top, files(r.top), r.params);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain(icarusMessage(r));
+    expect(result.output).toMatch(/\d+ error\(s\) during elaboration\./);
+  });
+
+  it.each(rejections.map((r) => [rejectionLabel(r), r] as const))('Verilator rejects %s', async (_, r) => {
+    const result = await lint(r.top, files(r.top), r.params);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/%Error: .*Expecting expression to be constant, but can't convert a RAND to constant\./);
+    expect(result.output).toContain(`${r.top}__${r.rule}`); // the quoted source line names the rule
+  });
+
+  // One rule for each of the three layer-level modules (the mechanism is the same everywhere):
+  // Yosys stops in `hierarchy`, before any synthesis.
+  const forYosys = ['potgen_window', 'potgen_conv_layer', 'potgen_pool_layer'].map((top) => rejections.find((r) => r.top === top)!);
+  it.each(forYosys.map((r) => [rejectionLabel(r), r] as const))('Yosys rejects %s', async (_, r) => {
+    const run = await coarseCells(r.top, files(r.top), r.params);
+    expect(run.status, run.log).not.toBe(0);
+    expect(run.log).toMatch(new RegExp(`ERROR: Parameter \\\\g_\\w+\\.${r.top}__${r.rule} does not evaluate to constant value!`));
   });
 });
