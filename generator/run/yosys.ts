@@ -1,7 +1,8 @@
 /**
  * Synthesis through Yosys compiled to WebAssembly (`@yowasp/yosys`), so no native tool has to be
  * installed. Verilog goes in as an in-memory file tree; the cell counts come back as the JSON
- * written by `stat -json`.
+ * written by `stat -json`. Every run happens in a Worker thread of its own (yosys-worker.ts), so the
+ * WebAssembly, which runs synchronously for seconds to minutes, never blocks the caller's event loop.
  *
  * Two entry points:
  * - `synthesiseXilinx` maps a design onto UltraScale+ (`-family xcup`) primitives and reports LUTs,
@@ -11,8 +12,9 @@
  */
 
 import { performance } from 'node:perf_hooks';
-import { runYosys, type Tree } from '@yowasp/yosys';
+import type { Tree } from '@yowasp/yosys';
 import { ToolError } from '../core/errors.ts';
+import { runYosysInWorker } from './yosys-worker.ts';
 
 /** The resources one synthesised top-level module uses, counted in Xilinx primitives. */
 export interface SynthesisReport {
@@ -178,7 +180,7 @@ async function runScript(
   const started = performance.now();
   let result: Tree | undefined;
   try {
-    result = await runYosys(['-p', commands.join('; ')], buildTree(files), {
+    result = await runYosysInWorker(['-p', commands.join('; ')], buildTree(files), {
       stdout: (bytes) => log.write('stdout', bytes),
       stderr: (bytes) => log.write('stderr', bytes),
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../generator/core/errors.ts';
 import { countCoarseCells, synthesiseXilinx } from '../../generator/run/yosys.ts';
+import { liveYosysWorkers, runYosysInWorker, YosysExit } from '../../generator/run/yosys-worker.ts';
 
 const TIMEOUT = 60_000;
 
@@ -140,6 +141,107 @@ describe('countCoarseCells', () => {
       await expect(countCoarseCells({ 'broken.v': BROKEN }, 'broken')).rejects.toThrow(
         /'broken'[\s\S]*syntax error/,
       );
+    },
+    TIMEOUT,
+  );
+});
+
+/** Ticks every 10 ms while `work` runs and returns its result with the largest gap between ticks. */
+async function largestTickGap<T>(work: () => Promise<T>): Promise<{ result: T; gapMs: number; ticks: number; seconds: number }> {
+  const started = performance.now();
+  let last = started;
+  let gapMs = 0;
+  let ticks = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    gapMs = Math.max(gapMs, now - last);
+    last = now;
+    ticks += 1;
+  }, 10);
+  try {
+    const result = await work();
+    const now = performance.now();
+    gapMs = Math.max(gapMs, now - last);
+    return { result, gapMs, ticks, seconds: (now - started) / 1000 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Resolves once every Yosys Worker has exited (they exit just after reporting). */
+async function workersGone(): Promise<number> {
+  for (let i = 0; i < 200 && liveYosysWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  return liveYosysWorkers();
+}
+
+describe('Yosys off the event loop', () => {
+  it(
+    'keeps the caller\'s event loop free while a synthesis runs for seconds',
+    async () => {
+      // In-process, the WebAssembly blocked the thread for the whole run: the gap was the run time.
+      const { result, gapMs, ticks, seconds } = await largestTickGap(() =>
+        synthesiseXilinx({ 'mul16.v': MULTIPLIER }, 'mul16'),
+      );
+      expect(result.dsp).toBeGreaterThanOrEqual(1);
+      expect(seconds).toBeGreaterThan(1);
+      expect(ticks).toBeGreaterThan(seconds * 20);
+      expect(gapMs).toBeLessThan(200);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'runs two syntheses at once, each in a worker of its own that is gone afterwards',
+    async () => {
+      expect(await workersGone()).toBe(0);
+      let most = 0;
+      const timer = setInterval(() => (most = Math.max(most, liveYosysWorkers())), 10);
+      const [adder, latch] = await Promise.all([
+        synthesiseXilinx({ 'add8.v': ADDER }, 'add8'),
+        synthesiseXilinx({ 'latchy.v': LATCH }, 'latchy'),
+      ]).finally(() => clearInterval(timer));
+      expect(adder.top).toBe('add8');
+      expect(adder.latches).toBe(0);
+      expect(latch.top).toBe('latchy');
+      expect(latch.latches).toBeGreaterThanOrEqual(1);
+      expect(most).toBe(2);
+      expect(await workersGone()).toBe(0);
+    },
+    2 * TIMEOUT,
+  );
+
+  it(
+    'passes Uint8Array and string files in, and brings text files and Uint8Array log chunks back',
+    async () => {
+      const log: Uint8Array[] = [];
+      const out = await runYosysInWorker(
+        ['-p', 'read_verilog src/add8.v; read_verilog shifter.v; hierarchy -top add8; write_verilog -noattr out.v'],
+        { src: { 'add8.v': new TextEncoder().encode(ADDER) }, 'shifter.v': SHIFTER },
+        { stdout: (bytes) => log.push(bytes) },
+      );
+      expect(typeof out['out.v']).toBe('string');
+      expect(out['out.v']).toMatch(/module add8/);
+      expect(out['shifter.v']).toBe(SHIFTER);
+      expect(log.length).toBeGreaterThan(0);
+      expect(log.every((chunk) => chunk instanceof Uint8Array)).toBe(true);
+      const text = new TextDecoder().decode(Buffer.concat(log));
+      expect(text).toMatch(/Executing Verilog-2005 frontend: src\/add8\.v/);
+      expect(text).toMatch(/End of script/);
+      expect(await workersGone()).toBe(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'rejects a failing run with YosysExit carrying Yosys\'s status and files',
+    async () => {
+      const attempt = runYosysInWorker(['-p', 'read_verilog broken.v'], { 'broken.v': BROKEN });
+      const error = (await attempt.catch((e: unknown) => e)) as YosysExit;
+      expect(error).toBeInstanceOf(YosysExit);
+      expect(error.code).toBe(1);
+      expect(error.message).toBe('Exited with status 1');
+      expect(error.files['broken.v']).toBe(BROKEN);
+      expect(await workersGone()).toBe(0);
     },
     TIMEOUT,
   );
