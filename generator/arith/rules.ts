@@ -162,3 +162,42 @@ export function signedBits(bound: number): number {
   while (2 ** (bits - 1) - 1 < bound) bits++;
   return bits;
 }
+
+/** A division by a constant as a fixed-point multiply: y = (x · multiplier + 2^(shift−1)) >> shift. */
+export interface Reciprocal {
+  readonly multiplier: number;
+  readonly shift: number;
+}
+
+/** Applies a fixed-point reciprocal: (x · multiplier + 2^(shift−1)) >> shift, exactly. */
+export function applyReciprocal(x: number, r: Reciprocal): number {
+  return Math.floor((x * r.multiplier + roundingOffset(r.shift)) / 2 ** r.shift);
+}
+
+/** The mean of `n` values whose sum is `sum`, rounded half up: floor((2·sum + n) / (2n)). */
+export function roundedMean(sum: number, n: number): number {
+  return Math.floor((2 * sum + n) / (2 * n));
+}
+
+/**
+ * The fixed-point reciprocal with which average pooling divides a window sum by its N values.
+ * - N a power of two: multiplier 1 and shift log2 N, a plain rounding shift.
+ * - Otherwise: multiplier M = ceil(2^q / N) with the smallest q for which
+ *   (sum · M + 2^(q−1)) >> q equals the rounded mean floor((2·sum + N) / (2N)) for every sum from 0
+ *   to `maxSum` (checked exhaustively here). Such a q exists: rounding M up makes the error grow
+ *   with the sum but stay below 1/(2N), the smallest gap between a mean and the next rounding
+ *   boundary, once 2^(q−1) > maxSum · N.
+ * The hardware multiplies by the constant M with shifted additions, so no multiplier is built.
+ */
+export function averageReciprocal(n: number, maxSum: number): Reciprocal {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`averageReciprocal: N = ${n} is not a positive integer`);
+  if (Number.isInteger(Math.log2(n))) return { multiplier: 1, shift: Math.log2(n) };
+  for (let q = Math.ceil(Math.log2(n)); q <= 48; q++) {
+    const r = { multiplier: Math.ceil(2 ** q / n), shift: q };
+    if (maxSum * r.multiplier + roundingOffset(q) >= 2 ** 53) break;
+    let exact = true;
+    for (let sum = maxSum; sum >= 0 && exact; sum--) exact = applyReciprocal(sum, r) === roundedMean(sum, n);
+    if (exact) return r;
+  }
+  throw new RangeError(`averageReciprocal: no exact reciprocal of ${n} for sums up to ${maxSum} below 2^53`);
+}

@@ -8,10 +8,14 @@ import path from 'node:path';
 import type { FeatureMap } from '../core/shapes.ts';
 import { PotgenError } from '../core/errors.ts';
 
-/** Labelled images of one split. */
+/** Labelled images of one split. Images are made on request: the whole training set as Int32 maps would be 190 MB. */
 export interface LabelledImages {
-  readonly images: readonly FeatureMap[];
+  readonly count: number;
   readonly labels: Uint8Array;
+  /** Images start..end-1 (default: all), 8-bit pixels as a 28x28x1 map. */
+  images(start?: number, end?: number): FeatureMap[];
+  /** All images, one at a time, in order. */
+  each(): Iterable<FeatureMap>;
 }
 
 const FILES = {
@@ -54,14 +58,14 @@ export function loadMnist(split: 'train' | 'test'): LabelledImages {
   const labels = readIdx(readFileSync(path.join(dir, labelFile)), labelFile);
   const [count, height, width] = images.dims as [number, number, number];
   const pixels = height * width;
+  const image = (i: number): FeatureMap => ({ height, width, channels: 1, data: new Int32Array(images.data.subarray(i * pixels, (i + 1) * pixels)) });
   const result: LabelledImages = {
-    images: Array.from({ length: count }, (_, i) => ({
-      height,
-      width,
-      channels: 1,
-      data: Int32Array.from(images.data.subarray(i * pixels, (i + 1) * pixels)),
-    })),
+    count,
     labels: Uint8Array.from(labels.data),
+    images: (start = 0, end = count) => Array.from({ length: Math.max(0, Math.min(end, count) - start) }, (_, k) => image(start + k)),
+    each: function* () {
+      for (let i = 0; i < count; i++) yield image(i);
+    },
   };
   cache.set(split, result);
   return result;

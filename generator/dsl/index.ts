@@ -4,11 +4,13 @@
  * broken rules are reported together with their source locations.
  */
 import type {
+  AvgPool2dOptions,
   Conv2dOptions,
   DatasetSource,
   DenseOptions,
   MaxPool2dOptions,
   RawArgmax,
+  RawAvgPool2d,
   RawDense,
   RawFlatten,
   RawMaxPool2d,
@@ -39,6 +41,11 @@ export function dense(options: DenseOptions): RawDense {
 /** Max pooling over a square window; stride defaults to the window size. */
 export function maxPool2d(options: MaxPool2dOptions): RawMaxPool2d {
   return { kind: 'maxPool2d', ...options };
+}
+
+/** Average pooling over a square window (or the whole map with `global: true`); stride defaults to the window size. */
+export function avgPool2d(options: AvgPool2dOptions): RawAvgPool2d {
+  return { kind: 'avgPool2d', ...options };
 }
 
 /** Flattens the feature map for the dense layer that follows (PyTorch's C·H·W order). */

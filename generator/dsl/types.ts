@@ -74,6 +74,22 @@ export interface MaxPool2dOptions {
   readonly padding?: number;
 }
 
+/**
+ * Options of average pooling over unsigned activations: the mean of each window, rounded half up.
+ * Zeros in the padding count (the divisor is always kernel², as PyTorch's AvgPool2d by default).
+ */
+export interface AvgPool2dOptions {
+  readonly name: string;
+  /** Square window, 1..7; leave out with `global: true`. */
+  readonly kernel?: number;
+  /** Default: the kernel size (non-overlapping windows). */
+  readonly stride?: number;
+  /** Zero padding per side; default 0. */
+  readonly padding?: number;
+  /** Global average pooling: the window is the whole (square) map and the output one pixel. Default false. */
+  readonly global?: boolean;
+}
+
 /** A conv2d layer as the DSL returns it, before validation. */
 export interface RawConv2d extends Conv2dOptions {
   readonly kind: 'conv2d';
@@ -89,6 +105,11 @@ export interface RawMaxPool2d extends MaxPool2dOptions {
   readonly kind: 'maxPool2d';
 }
 
+/** An average-pooling layer as the DSL returns it, before validation. */
+export interface RawAvgPool2d extends AvgPool2dOptions {
+  readonly kind: 'avgPool2d';
+}
+
 /** Flattening: the next dense layer sees the whole feature map as one vector (PyTorch's C·H·W order). */
 export interface RawFlatten {
   readonly kind: 'flatten';
@@ -102,7 +123,7 @@ export interface RawArgmax {
 }
 
 /** Any layer before validation. */
-export type RawLayer = RawConv2d | RawDense | RawMaxPool2d | RawFlatten | RawArgmax;
+export type RawLayer = RawConv2d | RawDense | RawMaxPool2d | RawAvgPool2d | RawFlatten | RawArgmax;
 
 /** Options of a whole network, as the user writes them. */
 export interface NetworkOptions {
@@ -121,69 +142,4 @@ export interface NetworkOptions {
 /** A network as the DSL returns it, before validation. */
 export interface RawNetwork extends NetworkOptions {
   readonly kind: 'network';
-}
-
-/** What validated conv2d and dense layers share. */
-interface WeightedSpecBase {
-  readonly name: string;
-  readonly bias: boolean;
-  readonly weights: WeightQuantOptions;
-  readonly activationBits: number;
-  readonly pe: number;
-  readonly simd: number;
-  readonly shift: number | undefined;
-  readonly activation: 'relu' | 'none';
-}
-
-/** A validated conv2d layer: every default filled in, every rule checked. */
-export interface Conv2dSpec extends WeightedSpecBase {
-  readonly kind: 'conv2d';
-  readonly outChannels: number;
-  readonly kernel: number;
-  readonly stride: number;
-  readonly padding: 'valid' | 'same';
-}
-
-/** A validated dense layer. */
-export interface DenseSpec extends WeightedSpecBase {
-  readonly kind: 'dense';
-  readonly outFeatures: number;
-}
-
-/** A validated max-pooling layer. */
-export interface MaxPool2dSpec {
-  readonly kind: 'maxPool2d';
-  readonly name: string;
-  readonly kernel: number;
-  readonly stride: number;
-  readonly padding: number;
-}
-
-/** A validated flatten. */
-export interface FlattenSpec {
-  readonly kind: 'flatten';
-  readonly name: string;
-}
-
-/** A validated arg-max. */
-export interface ArgmaxSpec {
-  readonly kind: 'argmax';
-  readonly name: string;
-}
-
-/** Any validated layer. */
-export type LayerSpec = Conv2dSpec | DenseSpec | MaxPool2dSpec | FlattenSpec | ArgmaxSpec;
-
-/** The layers that carry weights. */
-export type WeightedSpec = Conv2dSpec | DenseSpec;
-
-/** A validated network. Paths are absolute. */
-export interface NetworkSpec {
-  readonly kind: 'network';
-  readonly name: string;
-  readonly input: InputOptions & { readonly bits: 8 };
-  readonly weights: WeightSource;
-  readonly layers: readonly LayerSpec[];
-  readonly sampleSeed: number;
-  readonly dataset: DatasetSource | undefined;
 }

@@ -1,20 +1,41 @@
 /**
  * Loads a user's model file: type-checks it with ts-morph (errors with file:line:col before
  * anything runs), rewrites DSL calls to record their source locations, then evaluates it.
+ *
+ * What a model file may do: it describes a network, so it may import only 'potgen', its own
+ * relative .ts files and .json files; no Node built-ins and no npm packages, so that a model
+ * builds the same everywhere. It runs in potgen's process and must finish within
+ * EVALUATION_TIMEOUT_MS.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire, SourceMap, type SourceMapPayload } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { Node, Project, ts, type SourceFile } from 'ts-morph';
+import type { Node as TsNode, Project as TsProject, SourceFile } from 'ts-morph';
+import { DiagnosticsError, PotgenError, type Diagnostic, type SourceLocation } from '../core/errors.ts';
+import { displayPath, PACKAGE_ROOT } from '../core/paths.ts';
 import * as dsl from '../dsl/index.ts';
 import type { RawNetwork } from '../dsl/types.ts';
-import { DiagnosticsError, PotgenError, type Diagnostic, type SourceLocation } from '../core/errors.ts';
 import { CallSiteRecorder, type CallSite, type Locator } from './locations.ts';
 
+/**
+ * ts-morph (and the TypeScript compiler inside it) is loaded on first use: it takes about half a
+ * second, which the commands that do not read model files should not pay.
+ */
+let tsMorph: typeof import('ts-morph') | undefined;
+function morph(): typeof import('ts-morph') {
+  tsMorph ??= createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph');
+  return tsMorph;
+}
+
 /** The DSL's entry file: calls to functions declared here are the ones we locate. */
-const DSL_ENTRY = fileURLToPath(new URL('../dsl/index.ts', import.meta.url));
+const DSL_ENTRY = path.join(PACKAGE_ROOT, 'generator', 'dsl', 'index.ts');
+
+/** How long a model file may run (its top level and the helper files it imports). */
+export const EVALUATION_TIMEOUT_MS = 10_000;
+
+/** What a model file may import, for messages. */
+const IMPORT_RULE = "a model file may import only 'potgen', its own relative .ts files and .json files";
 
 /** A model file, evaluated: the network it exports and where each part of it was written. */
 export interface LoadedModel {
@@ -23,14 +44,8 @@ export interface LoadedModel {
   readonly locator: Locator;
 }
 
-/** Shows a path relative to the working directory when it lies below it, as compilers do. */
-export function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
-
 /** Type-checks, instruments and evaluates `modelPath`; throws PotgenError with locations on failure. */
-export function loadModel(modelPath: string): LoadedModel {
+export function loadModel(modelPath: string, options: { readonly timeoutMs?: number } = {}): LoadedModel {
   const file = path.resolve(modelPath);
   if (!existsSync(file)) throw new PotgenError(`The model file ${displayPath(file)} does not exist.`);
   if (statSync(file).isDirectory()) {
@@ -39,8 +54,11 @@ export function loadModel(modelPath: string): LoadedModel {
   if (!/\.(ts|mts)$/.test(file)) {
     throw new PotgenError(`The model file ${displayPath(file)} is not a TypeScript file (.ts).`);
   }
+  const { Project, ts } = morph();
   const project = new Project({
     compilerOptions: {
+      // Only the ES2022 library: the DOM's declarations would triple the time a type check takes.
+      lib: ['lib.es2022.d.ts'],
       strict: true,
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.ESNext,
@@ -53,11 +71,13 @@ export function loadModel(modelPath: string): LoadedModel {
     },
   });
   const source = project.addSourceFileAtPath(file);
+  checkImports(source);
   project.resolveSourceFileDependencies();
+  for (const sf of project.getSourceFiles()) if (sf !== source && !isPotgenFile(sf)) checkImports(sf);
   reportTypeErrors(project, source);
 
   const recorder = new CallSiteRecorder();
-  const exports = evaluate({ project, recorder, cache: new Map(), files: new Map() }, source);
+  const exports = evaluate({ project, recorder, cache: new Map(), files: new Map(), timeoutMs: options.timeoutMs ?? EVALUATION_TIMEOUT_MS }, source);
   const network = (exports as { default?: unknown }).default;
   if (!isNetwork(network)) throw notANetwork(source, exports as Record<string, unknown>);
   return { file, network: network as RawNetwork, locator: recorder };
@@ -100,13 +120,55 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
+/** Whether a file of the type-check program is potgen's own DSL. */
+function isPotgenFile(sf: SourceFile): boolean {
+  return sf.getFilePath().startsWith(path.dirname(DSL_ENTRY) + path.sep);
+}
+
+/** Whether a model file may import `spec`. */
+function allowedImport(spec: string): boolean {
+  return spec === 'potgen' || spec.startsWith('./') || spec.startsWith('../');
+}
+
+/** Why an import is refused, in words that say what to do instead. */
+function refusedImport(spec: string): string {
+  const builtin = spec.startsWith('node:') || createRequire(import.meta.url)('node:module').builtinModules.includes(spec);
+  const what = builtin ? `'${spec}' is a Node built-in` : `'${spec}' is a package`;
+  return `${IMPORT_RULE}; ${what}. A model describes a network: name weight files in 'weights' and data sets in 'dataset'.`;
+}
+
+/** Reports every import of a file that the model-file rule refuses, before the type check would misreport them. */
+function checkImports(sf: SourceFile): void {
+  const { Node } = morph();
+  const diagnostics: Diagnostic[] = [];
+  const refuse = (node: TsNode, spec: string): void => {
+    diagnostics.push({ location: locationAt(sf, node.getStart()), message: refusedImport(spec) });
+  };
+  for (const d of [...sf.getImportDeclarations(), ...sf.getExportDeclarations()]) {
+    const spec = d.getModuleSpecifierValue();
+    if (spec !== undefined && !allowedImport(spec)) refuse(d, spec);
+  }
+  sf.forEachDescendant((node) => {
+    if (Node.isImportEqualsDeclaration(node)) {
+      const ref = node.getModuleReference();
+      if (Node.isExternalModuleReference(ref)) {
+        const spec = ref.getExpression()?.getText().replace(/^['"`]|['"`]$/g, '');
+        if (spec !== undefined && !allowedImport(spec)) refuse(node, spec);
+      }
+    } else if (Node.isCallExpression(node) && node.getExpression().getKind() === morph().ts.SyntaxKind.ImportKeyword) {
+      refuse(node, node.getArguments()[0]?.getText().replace(/^['"`]|['"`]$/g, '') ?? 'a computed module');
+    }
+  });
+  if (diagnostics.length > 0) throw new DiagnosticsError(diagnostics);
+}
+
 /** Reports type errors in the user's own files (not in potgen's), all together. */
-function reportTypeErrors(project: Project, entry: SourceFile): void {
-  const dslDir = path.dirname(DSL_ENTRY);
+function reportTypeErrors(project: TsProject, entry: SourceFile): void {
+  const { ts } = morph();
   const diagnostics: Diagnostic[] = [];
   for (const d of project.getPreEmitDiagnostics()) {
     const sf = d.getSourceFile();
-    if (sf && sf.getFilePath().startsWith(dslDir + path.sep)) continue;
+    if (sf && isPotgenFile(sf)) continue;
     const text = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, ' ');
     const start = d.getStart();
     const location: SourceLocation =
@@ -124,7 +186,8 @@ function locationAt(sf: SourceFile, pos: number): SourceLocation {
 }
 
 /** Whether a call's callee is one of the DSL's builder functions (however it was imported). */
-function isDslCall(node: Node): boolean {
+function isDslCall(node: TsNode): boolean {
+  const { Node } = morph();
   if (!Node.isCallExpression(node)) return false;
   let symbol = node.getExpression().getSymbol();
   if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
@@ -132,7 +195,8 @@ function isDslCall(node: Node): boolean {
 }
 
 /** The location of every property in an object literal, keyed by dotted path. */
-function propertySites(sf: SourceFile, node: Node | undefined, prefix: string, into: Record<string, SourceLocation>): void {
+function propertySites(sf: SourceFile, node: TsNode | undefined, prefix: string, into: Record<string, SourceLocation>): void {
+  const { Node } = morph();
   if (!node || !Node.isObjectLiteralExpression(node)) return;
   for (const prop of node.getProperties()) {
     if (!Node.isPropertyAssignment(prop) && !Node.isShorthandPropertyAssignment(prop)) continue;
@@ -150,6 +214,7 @@ interface Insert {
 
 /** The file's text with every DSL call wrapped in `__potgenAt(call, site)`, and where text was inserted. */
 function instrument(sf: SourceFile): { text: string; inserts: Insert[] } {
+  const { Node } = morph();
   const edits: { pos: number; text: string }[] = [];
   sf.forEachDescendant((node) => {
     if (!isDslCall(node) || !Node.isCallExpression(node)) return;
@@ -180,14 +245,35 @@ interface EvaluatedFile {
 }
 
 interface EvalContext {
-  readonly project: Project;
+  readonly project: TsProject;
   readonly recorder: CallSiteRecorder;
   readonly cache: Map<string, unknown>;
   readonly files: Map<string, EvaluatedFile>;
+  readonly timeoutMs: number;
+}
+
+/** Thrown into a running model file that requires what the import rule refuses. */
+class RefusedImport extends Error {
+  override name = 'RefusedImport';
+}
+
+/**
+ * Runs `call` under a time bound: the watchdog of vm's `timeout` stops any JavaScript that runs
+ * while the bounding script runs, including the functions it calls.
+ */
+function withTimeout(call: () => void, ms: number): void {
+  const key = '__potgenEvaluate';
+  (globalThis as Record<string, unknown>)[key] = call;
+  try {
+    new vm.Script(`globalThis.${key}()`).runInThisContext({ timeout: ms });
+  } finally {
+    delete (globalThis as Record<string, unknown>)[key];
+  }
 }
 
 /** Evaluates a (type-checked) file as CommonJS, resolving `potgen` to the DSL and relative imports recursively. */
 function evaluate(ctx: EvalContext, sf: SourceFile): unknown {
+  const { ts } = morph();
   const file = sf.getFilePath();
   if (ctx.cache.has(file)) return ctx.cache.get(file);
   const { text, inserts } = instrument(sf);
@@ -198,26 +284,38 @@ function evaluate(ctx: EvalContext, sf: SourceFile): unknown {
   ctx.files.set(file, { sf, text, inserts, map: new SourceMap(JSON.parse(sourceMapText!) as SourceMapPayload) });
   const module = { exports: {} as unknown };
   ctx.cache.set(file, module.exports);
-  const nodeRequire = createRequire(file);
   const requireForModel = (spec: string): unknown => {
     if (spec === 'potgen') return dsl;
-    if (spec.startsWith('.') || path.isAbsolute(spec)) {
-      const resolved = resolveRelative(file, spec);
-      if (resolved.endsWith('.json')) return JSON.parse(readFileSync(resolved, 'utf8'));
-      const dep = ctx.project.getSourceFile(resolved) ?? ctx.project.addSourceFileAtPath(resolved);
-      return evaluate(ctx, dep);
-    }
-    return nodeRequire(spec);
+    if (!allowedImport(spec)) throw new RefusedImport(refusedImport(spec));
+    const resolved = resolveRelative(file, spec);
+    if (resolved.endsWith('.json')) return JSON.parse(readFileSync(resolved, 'utf8'));
+    const dep = ctx.project.getSourceFile(resolved) ?? ctx.project.addSourceFileAtPath(resolved);
+    return evaluate(ctx, dep);
   };
+  // Compiled under the file's own name, so that the stack of anything it throws points into it;
+  // the wrapper shares the first line, so columns there are shifted back by its length.
+  const wrapper = '(function (require, module, exports, __potgenAt) {';
+  const body = outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  const run = new vm.Script(`${wrapper}${body}\n})`, { filename: file, columnOffset: -wrapper.length }).runInThisContext() as (...args: unknown[]) => void;
+  const call = (): void => run(requireForModel, module, module.exports, ctx.recorder.record);
+  const outermost = ctx.files.size === 1;
   try {
-    // Compiled under the file's own name, so that the stack of anything it throws points into it.
-    const run = vm.compileFunction(outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n'), ['require', 'module', 'exports', '__potgenAt'], {
-      filename: file,
-    });
-    run(requireForModel, module, module.exports, ctx.recorder.record);
+    if (outermost) withTimeout(call, ctx.timeoutMs);
+    else call();
   } catch (e) {
     if (e instanceof PotgenError) throw e;
+    if ((e as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      throw new DiagnosticsError([
+        {
+          location: { file: displayPath(file), line: 1, column: 1 },
+          message: `running the model file did not finish within ${ctx.timeoutMs / 1000} s; a model file only describes a network, so look for a loop that never ends.`,
+        },
+      ]);
+    }
     const location = throwSite(ctx, e);
+    if (e instanceof RefusedImport) {
+      throw new DiagnosticsError([location ? { location, message: e.message } : { message: `${displayPath(file)}: ${e.message}` }]);
+    }
     const what = describeThrown(e);
     throw new DiagnosticsError([
       location

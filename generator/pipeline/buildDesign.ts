@@ -2,24 +2,25 @@
  * The whole pipeline in order: load → validate → import weights → quantise → passes → reference
  * vectors → emit. Returns the BuildPlan and what was decided; writing is the caller's step.
  */
-import { readFileSync } from 'node:fs';
+import type { BuildPlan } from '../core/plan.ts';
+import { POTGEN_VERSION, sourceName } from '../core/paths.ts';
 import type { FeatureMap } from '../core/shapes.ts';
-import type { NetworkSpec, RawNetwork, WeightQuantOptions } from '../dsl/types.ts';
-import { emitDesign, type BuildPlan } from '../emit/emitDesign.ts';
-import type { NetworkHW, NetworkIR } from '../ir/types.ts';
-import { loadMnist } from '../data/mnist.ts';
 import type { NdArray } from '../core/tensors.ts';
-import { displayPath, loadModel } from '../load/loadModel.ts';
+import { loadMnist } from '../data/mnist.ts';
+import type { RawNetwork, WeightQuantOptions } from '../dsl/types.ts';
+import { emitDesign } from '../emit/emitDesign.ts';
+import type { NetworkHW, NetworkIR, NetworkSpec } from '../ir/types.ts';
+import { kindOf } from '../layers/registry.ts';
+import { loadModel } from '../load/loadModel.ts';
 import type { Locator } from '../load/locations.ts';
 import { lowerToHardware } from '../passes/lowerToHardware.ts';
 import { quantiseNetwork } from '../quantise/quantiseNetwork.ts';
-import { randomImages } from '../quantise/samples.ts';
+import { randomImages, varyingImages } from '../quantise/samples.ts';
+import { chooseStimulus } from '../reference/stimulus.ts';
 import { makeVectors } from '../reference/vectors.ts';
 import { validateNetwork } from '../validate/validate.ts';
 import { loadWeights } from '../weights/loadWeights.ts';
-
-/** potgen's version, named in every generated file. */
-export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+import { checkWork } from './workEstimate.ts';
 
 /** How to build. */
 export interface BuildOptions {
@@ -33,6 +34,10 @@ export interface BuildOptions {
   readonly images?: readonly FeatureMap[];
   /** Calibration images instead of seeded random ones. */
   readonly calibration?: readonly FeatureMap[];
+  /** Hears of long steps (the CLI prints them). */
+  readonly progress?: (message: string) => void;
+  /** Minutes of reference-model work a build may take before it stops and says so. Default 2. */
+  readonly timeLimitMinutes?: number;
 }
 
 /** Everything a build decided, for reports and tests. */
@@ -42,6 +47,8 @@ export interface BuildResult {
   readonly hw: NetworkHW;
   readonly images: readonly FeatureMap[];
   readonly plan: BuildPlan;
+  /** What the user should know about the build (e.g. test frames that cannot vary). */
+  readonly notes: readonly string[];
 }
 
 /** Calibration images: the first training images of the data set, or seeded random ones. */
@@ -51,7 +58,7 @@ const CALIBRATION_IMAGES = { dataset: 1000, random: 8 } as const;
 export interface PreparedNetwork {
   readonly spec: NetworkSpec;
   readonly tensors: ReadonlyMap<string, NdArray>;
-  /** The model file as shown in messages and generated headers. */
+  /** The model file as generated headers name it (see sourceName). */
   readonly source: string;
 }
 
@@ -61,29 +68,39 @@ export function buildDesign(modelPath: string, options: BuildOptions = {}): Buil
   return buildNetwork(model.network, model.locator, model.file, options);
 }
 
-/** Validates a network and imports its weights; `file` anchors relative paths, `locator` places errors. */
-export function prepareNetwork(network: RawNetwork, locator: Locator, file: string): PreparedNetwork {
+/**
+ * Validates a network, checks that building it is feasible, and imports its weights; `file`
+ * anchors relative paths, `locator` places errors.
+ */
+export function prepareNetwork(network: RawNetwork, locator: Locator, file: string, options: Pick<BuildOptions, 'progress' | 'timeLimitMinutes' | 'steadyFrames' | 'stressFrames'> = {}): PreparedNetwork {
   const spec = validateNetwork(network, locator, file);
+  const frames = (options.steadyFrames ?? 2) + (options.stressFrames ?? 2);
+  checkWork(spec, { images: calibrationCount(spec) + frames, timeLimitMinutes: options.timeLimitMinutes ?? 2, ...(options.progress ? { progress: options.progress } : {}) });
   const tensors = loadWeights(spec, network, locator);
-  return { spec, tensors, source: displayPath(file) };
+  return { spec, tensors, source: sourceName(file) };
 }
 
 /** The same network with every weighted layer quantised as `quant` (e.g. the uniform baseline). */
 export function withQuant(spec: NetworkSpec, quant: WeightQuantOptions | undefined): NetworkSpec {
   if (!quant) return spec;
-  return { ...spec, layers: spec.layers.map((l) => (l.kind === 'conv2d' || l.kind === 'dense' ? { ...l, weights: quant } : l)) };
+  return { ...spec, layers: spec.layers.map((l) => (kindOf(l).weighted ? { ...l, weights: quant } : l)) };
+}
+
+/** How many images calibration runs through the network. */
+function calibrationCount(spec: NetworkSpec): number {
+  return spec.dataset ? CALIBRATION_IMAGES.dataset : CALIBRATION_IMAGES.random;
 }
 
 /** Images to calibrate shifts on: training images of the data set, else seeded random ones. */
 export function calibrationImages(spec: NetworkSpec): readonly FeatureMap[] {
-  if (spec.dataset) return loadMnist('train').images.slice(0, CALIBRATION_IMAGES.dataset);
+  if (spec.dataset) return loadMnist('train').images(0, CALIBRATION_IMAGES.dataset);
   return randomImages(spec.input, spec.sampleSeed, CALIBRATION_IMAGES.random);
 }
 
-/** Images for test vectors: the first test images of the data set, else seeded random ones. */
-export function testImages(spec: NetworkSpec, count: number): readonly FeatureMap[] {
-  if (spec.dataset) return loadMnist('test').images.slice(0, count);
-  return randomImages(spec.input, spec.sampleSeed + 1, count);
+/** Candidate images for test vectors, in order: the data set's test images, else seeded varied ones. */
+export function testImageCandidates(spec: NetworkSpec): Iterable<FeatureMap> {
+  if (spec.dataset) return loadMnist('test').each();
+  return varyingImages(spec.input, spec.sampleSeed + 1);
 }
 
 /** Quantises and lowers a prepared network. */
@@ -98,11 +115,17 @@ export function compileNetwork(prepared: PreparedNetwork, options: Pick<BuildOpt
  * names the source in generated headers; `locator` places errors (noLocations if none).
  */
 export function buildNetwork(network: RawNetwork, locator: Locator, file: string, options: BuildOptions = {}): BuildResult {
-  const prepared = prepareNetwork(network, locator, file);
+  const prepared = prepareNetwork(network, locator, file, options);
   const { spec, ir, hw } = compileNetwork(prepared, options);
   const steadyFrames = options.steadyFrames ?? 2;
-  const images = options.images ?? testImages(spec, steadyFrames + (options.stressFrames ?? 2));
+  const notes: string[] = [];
+  let images = options.images;
+  if (!images) {
+    const stimulus = chooseStimulus(ir, testImageCandidates(spec), steadyFrames + (options.stressFrames ?? 2));
+    images = stimulus.images;
+    if (stimulus.note) notes.push(stimulus.note);
+  }
   const vectors = makeVectors(hw, images);
-  const plan = emitDesign(hw, vectors, Math.min(steadyFrames, images.length), { version: VERSION, source: prepared.source });
-  return { spec, ir, hw, images, plan };
+  const plan = emitDesign(hw, vectors, Math.min(steadyFrames, images.length), { version: POTGEN_VERSION, source: prepared.source });
+  return { spec, ir, hw, images, plan, notes };
 }

@@ -5,7 +5,9 @@
 import type { FeatureMap } from '../core/shapes.ts';
 import { argmaxIndex } from '../arith/conv.ts';
 import type { WeightQuantOptions } from '../dsl/types.ts';
-import type { NetworkIR } from '../ir/types.ts';
+import type { NetworkIR, NetworkSpec } from '../ir/types.ts';
+import type { WeightedSpec } from '../layers/convEngine.ts';
+import { kindOf } from '../layers/registry.ts';
 import { compileNetwork, type PreparedNetwork } from '../pipeline/buildDesign.ts';
 import { runFloat } from '../reference/floatModel.ts';
 import { runNetwork } from '../reference/referenceModel.ts';
@@ -48,14 +50,21 @@ export function variantLabel(q: WeightQuantOptions): string {
   return `${q.kind === 'pot' ? 'PoT' : 'uniform'} ${q.bits}-bit`;
 }
 
+/** The model's own quantisation plus the comparisons every report shows: PoT 4-bit, uniform 4- and 8-bit. */
+export function defaultVariants(spec: NetworkSpec): WeightQuantOptions[] {
+  const own = spec.layers.find((l) => kindOf(l).weighted) as WeightedSpec | undefined;
+  const all: WeightQuantOptions[] = [...(own ? [own.weights] : []), { kind: 'pot', bits: 4 }, { kind: 'uniform', bits: 4 }, { kind: 'uniform', bits: 8 }];
+  return all.filter((q, i) => all.findIndex((o) => o.kind === q.kind && o.bits === q.bits) === i);
+}
+
 /** Float accuracy, then each variant's integer accuracy; `progress` hears of each step. */
-export function accuracyReport(
+export async function accuracyReport(
   prepared: PreparedNetwork,
   variants: readonly WeightQuantOptions[],
   images: readonly FeatureMap[],
   labels: ArrayLike<number>,
   progress: (message: string) => void = () => {},
-): AccuracyRow[] {
+): Promise<AccuracyRow[]> {
   progress(`float model over ${images.length} images`);
   const rows = [floatAccuracy(prepared, images, labels)];
   for (const q of variants) {

@@ -48,3 +48,13 @@ export function runTool(tool: string, args: readonly string[], cwd: string, time
     });
   });
 }
+
+/** Whether `tool` is on the PATH. */
+export async function isInstalled(tool: string): Promise<boolean> {
+  try {
+    const r = await runTool('sh', ['-c', `command -v ${tool}`], process.cwd(), 10_000);
+    return r.status === 0;
+  } catch {
+    return false;
+  }
+}

@@ -4,12 +4,14 @@
  * returns the network with all defaults filled in.
  */
 import path from 'node:path';
-import type { DatasetSource, LayerSpec, NetworkSpec, RawLayer, RawNetwork, WeightSource } from '../dsl/types.ts';
 import { DiagnosticsError, type Diagnostic } from '../core/errors.ts';
+import type { Shape } from '../core/shapes.ts';
+import type { DatasetSource, RawLayer, RawNetwork, WeightSource } from '../dsl/types.ts';
+import type { NetworkSpec } from '../ir/types.ts';
+import type { AttributeRule, AttributeTable, LayerKind } from '../layers/kind.ts';
+import { LIMITS } from '../layers/limits.ts';
+import { findKind, kindOf, LAYER_KINDS, libraryModuleNames, type LayerSpec } from '../layers/registry.ts';
 import type { Locator } from '../load/locations.ts';
-import { CONV2D_ATTRIBUTES, DENSE_ATTRIBUTES, INPUT_ATTRIBUTES, LIMITS, MAXPOOL_ATTRIBUTES, NAME_ONLY_ATTRIBUTES, type AttributeRule } from './attributes.ts';
-import { convPadding, layerOutputShape } from './shapes.ts';
-import { type Shape } from '../core/shapes.ts';
 
 /** Words a design or layer name may not be, since they become Verilog identifiers. */
 const VERILOG_KEYWORDS = new Set(
@@ -17,6 +19,13 @@ const VERILOG_KEYWORDS = new Set(
 );
 
 const NETWORK_KEYS = ['kind', 'name', 'input', 'weights', 'layers', 'sampleSeed', 'dataset'];
+
+/** The attributes of the network's `input`. */
+const INPUT_ATTRIBUTES: AttributeTable = {
+  height: { type: 'int', ...LIMITS.imageSide },
+  width: { type: 'int', ...LIMITS.imageSide },
+  channels: { type: 'int', ...LIMITS.channels },
+};
 
 /** Collects diagnostics for one network, each located at the property it is about. */
 class Checker {
@@ -97,6 +106,10 @@ class Checker {
       );
       return undefined;
     }
+    if (value.length > LIMITS.nameLength) {
+      this.error(owner, prop, `${what} is ${value.length} characters long; names may have at most ${LIMITS.nameLength}, since they become module and file names.`, `Use a shorter name, e.g. '${value.slice(0, 16)}'.`);
+      return undefined;
+    }
     if (VERILOG_KEYWORDS.has(value)) {
       this.error(owner, prop, `${what} is '${value}', a Verilog keyword, which cannot be used as a name.`, `Choose another name, e.g. '${value}_0'.`);
       return undefined;
@@ -122,8 +135,9 @@ export function validateNetwork(raw: RawNetwork, locator: Locator, modelFile: st
     c.error(raw, 'layers', 'the network has no layers.', 'Add at least one layer, e.g. conv2d({ ... }).');
   } else {
     const specs = raw.layers.map((layer, index) => validateLayer(c, layer, index));
-    const lastWeighted = specs.reduce((last, s, i) => (s?.kind === 'conv2d' || s?.kind === 'dense' ? i : last), -1);
+    const lastWeighted = specs.reduce((last, s, i) => (s && kindOf(s).weighted ? i : last), -1);
     let shape: Shape | undefined = input;
+    let signed = false;
     const names = new Set<string>();
     specs.forEach((spec, index) => {
       const layer = raw.layers[index]!;
@@ -133,15 +147,58 @@ export function validateNetwork(raw: RawNetwork, locator: Locator, modelFile: st
       }
       if (names.has(spec.name)) c.error(layer, 'name', `two layers are named '${spec.name}'.`, 'Give every layer a unique name.');
       names.add(spec.name);
+      const kind = kindOf(spec);
       const before = c.diagnostics.length;
-      checkChain(c, layer, spec, shape, index > 0 ? specs[index - 1] : undefined, index === specs.length - 1, index === lastWeighted);
+      const next = raw.layers[index + 1] as { kind?: unknown } | undefined;
+      kind.checkChain(spec, {
+        input: shape,
+        inputSigned: signed,
+        previous: index > 0 ? (specs[index - 1] ?? undefined) : undefined,
+        nextKind: typeof next?.kind === 'string' ? next.kind : undefined,
+        isFirst: index === 0,
+        isLast: index === specs.length - 1,
+        isLastWeighted: index === lastWeighted,
+        label: `${kind.kind} '${spec.name}'`,
+        error: (prop, message, fix) => c.error(layer, prop, message, fix),
+      });
       layers.push(spec);
-      shape = shape && c.diagnostics.length === before ? layerOutputShape(spec, shape) : undefined;
+      shape = shape && c.diagnostics.length === before ? kind.outputShape(spec, shape) : undefined;
+      signed = kind.outputSigned(spec);
     });
+    if (name && layers.length === specs.length) checkModuleNames(c, name, raw.layers, layers);
   }
   const dataset = validateDataset(c, raw, input);
   if (c.diagnostics.length > 0 || !name || !input || !weights) throw new DiagnosticsError(c.diagnostics);
   return { kind: 'network', name, input: { ...input, bits: 8 }, weights, layers, sampleSeed, dataset };
+}
+
+/**
+ * Every module a design generates must be unique: a layer's `<design>_<layer>` and its helpers
+ * (`<design>_<layer>_weights`, ...), the top `<design>_top`, the testbench `<design>_tb`, and the
+ * hand-written library modules (`potgen_*`). A clash would overwrite one file with another.
+ */
+function checkModuleNames(c: Checker, design: string, raw: readonly RawLayer[], layers: readonly LayerSpec[]): void {
+  const owners = new Map<string, string>();
+  for (const m of libraryModuleNames()) owners.set(m, `potgen's library module ${m}`);
+  owners.set(`${design}_top`, `the design's top level ${design}_top`);
+  owners.set(`${design}_tb`, `the design's testbench ${design}_tb`);
+  const names = new Set<string>();
+  layers.forEach((layer, index) => {
+    const kind = kindOf(layer);
+    if (kind.library.length === 0) return; // no hardware (flatten), no modules
+    if (names.has(layer.name)) return; // two layers of one name: already reported
+    names.add(layer.name);
+    const own = `${design}_${layer.name}`;
+    const modules = [own, ...(kind.helperModules?.(layer) ?? []).map((suffix) => own + suffix)];
+    for (const module of modules) {
+      const owner = owners.get(module);
+      if (owner) {
+        c.error(raw[index]!, 'name', `${kind.kind} '${layer.name}' would generate the module ${module}, which is already ${owner}.`, 'Rename the layer (or the network).');
+        return;
+      }
+    }
+    for (const module of modules) owners.set(module, `the module of layer '${layer.name}'`);
+  });
 }
 
 /** The image shape of each data set potgen ships. */
@@ -192,31 +249,21 @@ function validateWeightSource(c: Checker, raw: RawNetwork, modelFile: string): W
   return undefined;
 }
 
-/** The attribute table of each layer kind, and how the DSL function is called. */
-const KINDS = {
-  conv2d: { attributes: CONV2D_ATTRIBUTES, call: 'conv2d' },
-  dense: { attributes: DENSE_ATTRIBUTES, call: 'dense' },
-  maxPool2d: { attributes: MAXPOOL_ATTRIBUTES, call: 'maxPool2d' },
-  flatten: { attributes: NAME_ONLY_ATTRIBUTES, call: 'flatten' },
-  argmax: { attributes: NAME_ONLY_ATTRIBUTES, call: 'argmax' },
-} as const;
-
 /** Checks one layer's own attributes (not its place in the chain); undefined if any is invalid. */
 function validateLayer(c: Checker, layer: RawLayer, index: number): LayerSpec | undefined {
-  const kind = (layer as { kind?: unknown } | undefined)?.kind;
-  if (typeof kind !== 'string' || !(kind in KINDS)) {
-    c.error(layer ?? {}, undefined, `layer ${index + 1} is ${show(layer)}, not a layer.`, 'Use conv2d, dense, maxPool2d, flatten or argmax.');
+  const kind: LayerKind | undefined = findKind((layer as { kind?: unknown } | undefined)?.kind);
+  if (!kind) {
+    c.error(layer ?? {}, undefined, `layer ${index + 1} is ${show(layer)}, not a layer.`, `Use ${LAYER_KINDS.map((k) => k.kind).join(', ')}.`);
     return undefined;
   }
-  const { attributes, call } = KINDS[kind as keyof typeof KINDS];
   const named = typeof (layer as { name?: unknown }).name === 'string';
-  const label = named ? `${call} '${(layer as { name: string }).name}'` : `${call} layer ${index + 1}`;
-  c.unknownKeys(layer, ['kind', ...Object.keys(attributes)], label);
-  const values: Record<string, unknown> = { kind };
+  const label = named ? `${kind.kind} '${(layer as { name: string }).name}'` : `${kind.kind} layer ${index + 1}`;
+  c.unknownKeys(layer, ['kind', ...Object.keys(kind.attributes)], label);
+  const values: Record<string, unknown> = { kind: kind.kind };
   let ok = true;
-  for (const [key, rule] of Object.entries(attributes)) {
-    if (key === 'name' && !named && (kind === 'flatten' || kind === 'argmax')) {
-      values.name = `${kind}${index + 1}`; // the layer's position keeps default names unique
+  for (const [key, rule] of Object.entries(kind.attributes)) {
+    if (key === 'name' && !named && kind.autoName) {
+      values.name = `${kind.kind}${index + 1}`; // the layer's position keeps default names unique
       continue;
     }
     const value = c.attribute(layer, '', key, rule, label);
@@ -224,77 +271,7 @@ function validateLayer(c: Checker, layer: RawLayer, index: number): LayerSpec | 
     values[key] = value;
   }
   if (!ok) return undefined;
-  if (kind === 'maxPool2d' && values.stride === undefined) values.stride = values.kernel;
-  return values as unknown as LayerSpec;
-}
-
-/**
- * The rules that relate a layer to its input and to the layers around it. `input` is undefined
- * when an earlier layer was invalid (then only the rules that need no shape run).
- */
-function checkChain(c: Checker, raw: RawLayer, spec: LayerSpec, input: Shape | undefined, prev: LayerSpec | undefined, isLast: boolean, lastWeighted: boolean): void {
-  const label = `${KINDS[spec.kind].call} '${spec.name}'`;
-  if (spec.kind === 'conv2d' || spec.kind === 'dense') {
-    const outputs = spec.kind === 'conv2d' ? spec.outChannels : spec.outFeatures;
-    const outName = spec.kind === 'conv2d' ? 'outChannels' : 'outFeatures';
-    if (outputs % spec.pe !== 0) {
-      c.error(raw, 'pe', `${label}: pe = ${spec.pe} does not divide ${outName} = ${outputs}.`, `Choose pe from ${divisors(outputs).join(', ')}.`);
-    }
-    if (input && input.channels % spec.simd !== 0) {
-      c.error(raw, 'simd', `${label}: simd = ${spec.simd} does not divide the ${input.channels} input channels.`, `Choose simd from ${divisors(input.channels).join(', ')}.`);
-    }
-    if (spec.activation === 'none' && !lastWeighted) {
-      c.error(raw, 'activation', `${label}: activation 'none' gives signed outputs, which only the last weighted layer may have.`, "Use activation 'relu', or make this the last layer.");
-    }
-  }
-  if (spec.kind === 'conv2d') {
-    if (spec.padding === 'same' && spec.kernel % 2 === 0) {
-      c.error(raw, 'padding', `${label}: 'same' padding needs an odd kernel, but the kernel is ${spec.kernel}.`, `Use kernel ${spec.kernel + 1} or padding 'valid'.`);
-    }
-    const pad = spec.padding === 'same' && spec.kernel % 2 === 1 ? convPadding(spec) : 0;
-    if (input) checkWindowFits(c, raw, label, spec.kernel, pad, input);
-  }
-  if (spec.kind === 'maxPool2d') {
-    if (spec.padding > Math.floor(spec.kernel / 2)) {
-      c.error(raw, 'padding', `${label}: padding ${spec.padding} is more than half the ${spec.kernel}x${spec.kernel} window.`, `Use padding of at most ${Math.floor(spec.kernel / 2)}.`);
-    } else if (input) {
-      checkWindowFits(c, raw, label, spec.kernel, spec.padding, input);
-    }
-    if (prev && (prev.kind === 'conv2d' || prev.kind === 'dense') && prev.activation === 'none') {
-      c.error(raw, undefined, `${label} follows a layer with signed outputs (activation 'none').`, "Give that layer activation 'relu'.");
-    }
-  }
-  if (spec.kind === 'dense' && input) {
-    const flattened = prev?.kind === 'flatten';
-    if (!flattened && (input.height !== 1 || input.width !== 1)) {
-      c.error(raw, undefined, `${label} receives a ${input.height}x${input.width}x${input.channels} feature map.`, 'Put flatten() before it.');
-    } else if (input.height !== input.width) {
-      c.error(raw, undefined, `${label}: potgen's dense engine needs a square map before flatten(), not ${input.height}x${input.width}.`);
-    }
-  }
-  if (spec.kind === 'flatten' && isLast) {
-    c.error(raw, undefined, `${label} is the last layer.`, 'Follow flatten() with dense({ ... }).');
-  }
-  if (spec.kind === 'argmax') {
-    if (!isLast) c.error(raw, undefined, `${label} must be the last layer.`);
-    if (input && (input.height !== 1 || input.width !== 1 || input.channels < 2)) {
-      c.error(raw, undefined, `${label} needs a vector of at least 2 values (a 1x1xN map), not ${input.height}x${input.width}x${input.channels}.`, 'Put a dense layer before it.');
-    }
-  }
-}
-
-function checkWindowFits(c: Checker, raw: RawLayer, label: string, kernel: number, pad: number, input: Shape): void {
-  const side = Math.min(input.height, input.width) + 2 * pad;
-  if (kernel > side) {
-    c.error(raw, 'kernel', `${label}: the kernel (${kernel}x${kernel}) is larger than its ${input.height}x${input.width} input${pad ? ` padded by ${pad}` : ''}.`, `Use a kernel of at most ${side}.`);
-  }
-}
-
-/** All divisors of n, ascending. */
-export function divisors(n: number): number[] {
-  const out: number[] = [];
-  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
-  return out;
+  return (kind.complete ? kind.complete(values) : values) as LayerSpec;
 }
 
 /** The known word nearest to `word` by edit distance, if it is close enough to be a typo. */

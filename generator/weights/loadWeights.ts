@@ -5,44 +5,34 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { NetworkSpec, RawNetwork } from '../dsl/types.ts';
 import { DiagnosticsError, WeightFileError, type Diagnostic } from '../core/errors.ts';
-import { displayPath } from '../load/loadModel.ts';
-import type { Locator } from '../load/locations.ts';
-import { convPadding, layerInputShapes } from '../validate/shapes.ts';
-import { mapOnnxToLayers, readOnnx, type LayerRequest } from './onnx.ts';
-import { checkFinite } from './index.ts';
-import { readJsonTensors } from './json.ts';
+import { displayPath } from '../core/paths.ts';
+import { createRng } from '../core/rng.ts';
 import type { NdArray } from '../core/tensors.ts';
+import type { RawNetwork } from '../dsl/types.ts';
+import type { NetworkSpec } from '../ir/types.ts';
+import type { TensorNeed as LayerTensorNeed } from '../layers/kind.ts';
+import { kindOf, layerInputShapes } from '../layers/registry.ts';
+import type { Locator } from '../load/locations.ts';
+import { checkFinite } from './finite.ts';
+import { readJsonTensors } from './json.ts';
 import { readNpy } from './npy.ts';
 import { readNpz } from './npz.ts';
-import { createRng } from '../core/rng.ts';
+import { readOnnx } from './onnx.ts';
+import { mapOnnxToLayers } from './onnxLayers.ts';
 
 /** A tensor the network needs: its name (`<layer>.weight` / `<layer>.bias`), shape and layer index. */
-export interface TensorNeed {
+export interface TensorNeed extends LayerTensorNeed {
   readonly name: string;
-  readonly shape: readonly number[];
   readonly layer: number;
-  readonly meaning: string;
 }
 
-/** The tensors every layer needs, in PyTorch's layout: conv weight [out, in, k, k], dense [out, in], bias [out]. */
+/** The tensors every layer needs, in PyTorch's layout, as each layer kind declares them. */
 export function tensorNeeds(spec: NetworkSpec): TensorNeed[] {
-  const needs: TensorNeed[] = [];
   const inputs = layerInputShapes(spec.input, spec.layers);
-  spec.layers.forEach((layer, index) => {
-    const shape = inputs[index]!;
-    if (layer.kind === 'conv2d') {
-      const k = layer.kernel;
-      needs.push({ name: `${layer.name}.weight`, shape: [layer.outChannels, shape.channels, k, k], layer: index, meaning: '(out channels, in channels, kernel, kernel)' });
-      if (layer.bias) needs.push({ name: `${layer.name}.bias`, shape: [layer.outChannels], layer: index, meaning: '(out channels)' });
-    } else if (layer.kind === 'dense') {
-      const features = shape.height * shape.width * shape.channels;
-      needs.push({ name: `${layer.name}.weight`, shape: [layer.outFeatures, features], layer: index, meaning: '(out features, in features)' });
-      if (layer.bias) needs.push({ name: `${layer.name}.bias`, shape: [layer.outFeatures], layer: index, meaning: '(out features)' });
-    }
-  });
-  return needs;
+  return spec.layers.flatMap((layer, index) =>
+    (kindOf(layer).tensors?.(layer, inputs[index]!) ?? []).map((need) => ({ ...need, name: `${layer.name}.${need.role}`, layer: index })),
+  );
 }
 
 /** Loads and checks the network's float tensors. */
@@ -102,26 +92,6 @@ export function loadWeights(spec: NetworkSpec, raw: RawNetwork, locator: Locator
   return tensors;
 }
 
-/** The layers an ONNX graph must provide, in order (arg-max has no ONNX node). */
-function onnxRequests(spec: NetworkSpec): LayerRequest[] {
-  const inputs = layerInputShapes(spec.input, spec.layers);
-  return spec.layers.flatMap((layer, i): LayerRequest[] => {
-    const input = inputs[i]!;
-    switch (layer.kind) {
-      case 'conv2d':
-        return [{ kind: 'conv2d', name: layer.name, outChannels: layer.outChannels, inChannels: input.channels, kernel: layer.kernel, stride: layer.stride, pad: convPadding(layer), bias: layer.bias }];
-      case 'dense':
-        return [{ kind: 'dense', name: layer.name, outFeatures: layer.outFeatures, inFeatures: input.height * input.width * input.channels, bias: layer.bias }];
-      case 'maxPool2d':
-        return [{ kind: 'maxPool2d', name: layer.name, kernel: layer.kernel, stride: layer.stride, pad: layer.padding }];
-      case 'flatten':
-        return [{ kind: 'flatten', name: layer.name }];
-      case 'argmax':
-        return [];
-    }
-  });
-}
-
 /** Reads a .onnx, .json or .npz file, or a folder of `<tensor>.npy` files. */
 function readTensors(file: string, where: string, needs: readonly TensorNeed[], spec: NetworkSpec): Map<string, NdArray> {
   if (statSync(file).isDirectory()) {
@@ -134,7 +104,10 @@ function readTensors(file: string, where: string, needs: readonly TensorNeed[], 
   }
   const ext = path.extname(file).toLowerCase();
   if (ext === '.json') return readJsonTensors(readFileSync(file, 'utf8'), where);
-  if (ext === '.onnx') return mapOnnxToLayers(readOnnx(readFileSync(file), where), onnxRequests(spec), where);
+  if (ext === '.onnx') {
+    const inputs = layerInputShapes(spec.input, spec.layers);
+    return mapOnnxToLayers(readOnnx(readFileSync(file), where), spec.layers.map((layer, i) => ({ spec: layer, input: inputs[i]! })), where);
+  }
   if (ext === '.npz') return readNpz(readFileSync(file), where);
   throw new WeightFileError(`${where} is neither an .onnx, .json nor .npz file, nor a folder of .npy files.`);
 }

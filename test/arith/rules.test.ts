@@ -1,6 +1,8 @@
 /** The numeric contracts, checked against values worked out by hand. */
 import { describe, expect, it } from 'vitest';
 import {
+  applyReciprocal,
+  averageReciprocal,
   calibrateShift,
   nearestPowerOfTwo,
   potValue,
@@ -8,6 +10,7 @@ import {
   quantisePot,
   quantiseUniform,
   requantise,
+  roundedMean,
   roundHalfAway,
   signedBits,
 } from '../../generator/arith/rules.ts';
@@ -87,5 +90,41 @@ describe('requantisation', () => {
 describe('signedBits', () => {
   it('gives the two\'s-complement width that holds ±bound', () => {
     expect([0, 1, 2, 127, 128, 255].map(signedBits)).toEqual([1, 2, 3, 8, 9, 9]);
+  });
+});
+
+describe('averageReciprocal', () => {
+  it('divides by a power of two with a plain rounding shift', () => {
+    expect(averageReciprocal(1, 255)).toEqual({ multiplier: 1, shift: 0 });
+    expect(averageReciprocal(4, 4 * 255)).toEqual({ multiplier: 1, shift: 2 });
+    expect(averageReciprocal(16, 16 * 255)).toEqual({ multiplier: 1, shift: 4 });
+    // Half up: 2 of 4 values → 0.5 → 1; 5 → 1.25 → 1; 6 → 1.5 → 2.
+    expect([2, 5, 6].map((s) => applyReciprocal(s, { multiplier: 1, shift: 2 }))).toEqual([1, 1, 2]);
+  });
+
+  it('gives the rounded mean for every reachable sum, for every window up to 7x7 and for global pools of 8-bit maps', () => {
+    for (const n of [3 * 3, 5 * 5, 6 * 6, 7 * 7, 12 * 12, 28 * 28]) {
+      for (const bits of [2, 8, 12]) {
+        const maxSum = n * (2 ** bits - 1);
+        const r = averageReciprocal(n, maxSum);
+        expect(r.multiplier, `N ${n}`).toBe(Math.ceil(2 ** r.shift / n));
+        for (let sum = 0; sum <= maxSum; sum++) {
+          if (applyReciprocal(sum, r) !== roundedMean(sum, n)) throw new Error(`N ${n}, ${bits} bits: sum ${sum} gives ${applyReciprocal(sum, r)}, not ${roundedMean(sum, n)}`);
+        }
+        // The smallest shift: one less would be wrong somewhere.
+        const smaller = { multiplier: Math.ceil(2 ** (r.shift - 1) / n), shift: r.shift - 1 };
+        let wrong = false;
+        for (let sum = 0; sum <= maxSum && !wrong; sum++) wrong = applyReciprocal(sum, smaller) !== roundedMean(sum, n);
+        expect(wrong, `N ${n}, ${bits} bits: shift ${r.shift} is not the smallest`).toBe(true);
+      }
+    }
+  });
+
+  it('rounds ties up: 36 values averaging exactly 0.5 give 1', () => {
+    expect(roundedMean(18, 36)).toBe(1); // 0.5 → 1
+    expect(roundedMean(17, 36)).toBe(0);
+    expect(roundedMean(4, 9)).toBe(0); // 0.44
+    expect(roundedMean(5, 9)).toBe(1); // 0.56
+    expect(applyReciprocal(18, averageReciprocal(36, 36 * 255))).toBe(1);
   });
 });

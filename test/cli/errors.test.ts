@@ -1,17 +1,14 @@
 /**
- * What a user sees when the input is wrong: each test runs the real CLI (`node bin/potgen.js`) on
- * a model written into a fresh temporary folder and checks the exit status, the whole of stderr,
- * and that nothing was written.
+ * What a user sees when the input is wrong: each test runs the CLI's `main` in-process (the
+ * process itself is covered by commands.test.ts) on a model written into a fresh temporary folder
+ * and checks the exit status, the whole of stderr, and that nothing was written.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeNpy } from '../../generator/weights/npy.ts';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+import { runMain } from '../support/designs.ts';
 
 const scratchDirs: string[] = [];
 afterEach(() => {
@@ -30,11 +27,7 @@ function scratch(files: Record<string, string | Uint8Array>): string {
   return dir;
 }
 
-/** Runs `node bin/potgen.js ...args` from the repository root. */
-function potgen(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/potgen.js', ...args], { cwd: repoRoot, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const potgen = runMain;
 
 /**
  * `file:line:col` of the first character of `needle` in `text`, which must occur there exactly
@@ -66,11 +59,11 @@ function snapshot(dir: string): Record<string, string> {
  * Builds `dir/<model>` into `dir/out` and expects failure: exit status 1, stderr exactly the
  * progress line followed by `lines`, and nothing written (no output folder, no staging folder).
  */
-function expectBuildFails(dir: string, model: string, lines: readonly string[]): void {
+async function expectBuildFails(dir: string, model: string, lines: readonly string[]): Promise<void> {
   const before = readdirSync(dir).sort();
   const modelPath = path.join(dir, model);
   const out = path.join(dir, 'out');
-  const r = potgen('build', modelPath, '-o', out);
+  const r = await potgen('build', modelPath, '-o', out);
   expect(r.stderr).toBe(`potgen: building ${modelPath}\n${lines.map((l) => `${l}\n`).join('')}`);
   expect(r.status).toBe(1);
   expect(r.stdout).toBe('');
@@ -94,50 +87,50 @@ export default network({
 }
 
 describe('potgen build reports bad models with file:line:col, exit status 1 and nothing written', () => {
-  it('reports a type error in the model (kernel: \'3\') as TS2322 at its location', () => {
+  it('reports a type error in the model (kernel: \'3\') as TS2322 at its location', async () => {
     const text = convModel("{ name: 'conv1', outChannels: 8, kernel: '3' }");
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [`${at(model, text, 'kernel')}: error: Type 'string' is not assignable to type 'number'. (TS2322)`]);
+    await expectBuildFails(dir, 'model.ts', [`${at(model, text, 'kernel')}: error: Type 'string' is not assignable to type 'number'. (TS2322)`]);
   });
 
-  it('reports an unknown option (kernal: 3) as the TypeScript excess-property error at its location', () => {
+  it('reports an unknown option (kernal: 3) as the TypeScript excess-property error at its location', async () => {
     const text = convModel("{ name: 'conv1', outChannels: 8, kernal: 3 }");
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, 'kernal')}: error: Object literal may only specify known properties, but 'kernal' does not exist in type 'Conv2dOptions'. Did you mean to write 'kernel'? (TS2561)`,
     ]);
   });
 
-  it('reports a kernel larger than its input (7x7 on 4x4, valid padding)', () => {
+  it('reports a kernel larger than its input (7x7 on 4x4, valid padding)', async () => {
     const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 7 }", '{ height: 4, width: 4, channels: 3 }');
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, 'kernel: 7')}: error: conv2d 'conv1': the kernel (7x7) is larger than its 4x4 input. Use a kernel of at most 4.`,
     ]);
   });
 
-  it('reports a pe that does not divide outChannels, listing the valid choices', () => {
+  it('reports a pe that does not divide outChannels, listing the valid choices', async () => {
     const text = convModel("{ name: 'conv1', outChannels: 12, kernel: 3, pe: 5 }");
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, 'pe: 5')}: error: conv2d 'conv1': pe = 5 does not divide outChannels = 12. Choose pe from 1, 2, 3, 4, 6, 12.`,
     ]);
   });
 
-  it('reports a simd that does not divide the input channels, listing the valid choices', () => {
+  it('reports a simd that does not divide the input channels, listing the valid choices', async () => {
     const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3, simd: 4 }", '{ height: 8, width: 8, channels: 6 }');
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, 'simd: 4')}: error: conv2d 'conv1': simd = 4 does not divide the 6 input channels. Choose simd from 1, 2, 3, 6.`,
     ]);
   });
 
-  it('reports weight bits out of range: pot({ bits: 9 }) and uniform({ bits: 1 })', () => {
+  it('reports weight bits out of range: pot({ bits: 9 }) and uniform({ bits: 1 })', async () => {
     const text = `import { conv2d, network, pot, randomWeights, uniform } from 'potgen';
 
 export default network({
@@ -152,74 +145,74 @@ export default network({
 `;
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, 'weights: pot')}: error: conv2d 'conv1': pot({ bits: 9 }) has too many bits; weights may have 2 to 8 bits. Use pot({ bits: 8 }).`,
       `${at(model, text, 'weights: uniform')}: error: conv2d 'conv2': uniform({ bits: 1 }) has too few bits; weights may have 2 to 8 bits. Use uniform({ bits: 2 }).`,
     ]);
   });
 
-  it('reports a missing weight file at the network\'s weights property', () => {
+  it('reports a missing weight file at the network\'s weights property', async () => {
     const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }", undefined, "'./weights.json'");
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, 'weights: ')}: error: the weight file ${path.join(dir, 'weights.json')} does not exist. Check the path; it is relative to the model file.`,
     ]);
   });
 
-  it('reports a JSON weight tensor of the wrong shape at its layer', () => {
+  it('reports a JSON weight tensor of the wrong shape at its layer', async () => {
     // conv1 sees 3 input channels, but the file's weight has 2: [out=2, in=2, 1, 1].
     const weights = JSON.stringify({ 'conv1.weight': [[[[1]], [[2]]], [[[3]], [[4]]]], 'conv1.bias': [0.5, -0.5] });
     const text = convModel("{ name: 'conv1', outChannels: 2, kernel: 1 }", undefined, "'./weights.json'");
     const dir = scratch({ 'model.ts': text, 'weights.json': weights });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, 'conv2d(')}: error: conv1.weight in ${path.join(dir, 'weights.json')} has shape [2, 2, 1, 1], but the layer needs [2, 3, 1, 1] (out channels, in channels, kernel, kernel).`,
     ]);
   });
 
-  it('reports NaN in a .npy weight file of a weight folder, naming the file and the index', () => {
+  it('reports NaN in a .npy weight file of a weight folder, naming the file and the index', async () => {
     const weight = writeNpy({ shape: [2, 1, 1, 1], data: Float64Array.of(0.25, NaN) }, '<f4');
     const bias = writeNpy({ shape: [2], data: Float64Array.of(0.5, -0.5) }, '<f4');
     const text = convModel("{ name: 'conv1', outChannels: 2, kernel: 1 }", '{ height: 4, width: 4, channels: 1 }', "'./weights'");
     const dir = scratch({ 'model.ts': text, 'weights/conv1.weight.npy': weight, 'weights/conv1.bias.npy': bias });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, 'conv2d(')}: error: ${path.join(dir, 'weights', 'conv1.weight.npy')}: tensor conv1.weight holds NaN at index [1,0,0,0] (flat index 1); every weight must be a finite number.`,
     ]);
   });
 
-  it('reports a model file whose default export is not a network, at the export', () => {
+  it('reports a model file whose default export is not a network, at the export', async () => {
     const text = `import { network } from 'potgen';
 
 export default 42;
 `;
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, 'export default')}: error: the model file's default export is 42, not a network. Export network({ ... }) from 'potgen' as the default.`,
     ]);
   });
 
-  it('reports a model file without a default export, pointing at a network it exports by name', () => {
+  it('reports a model file without a default export, pointing at a network it exports by name', async () => {
     const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }").replace('export default network', 'export const net = network');
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${model}:1:1: error: the model file does not export a network as its default export. It exports the network 'net' by name; add \`export default net;\`.`,
     ]);
   });
 
-  it("reports 'same' padding with an even kernel", () => {
+  it("reports 'same' padding with an even kernel", async () => {
     const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 4, padding: 'same' }");
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, 'padding')}: error: conv2d 'conv1': 'same' padding needs an odd kernel, but the kernel is 4. Use kernel 5 or padding 'valid'.`,
     ]);
   });
 
-  it('reports two layers with the same name at the second one', () => {
+  it('reports two layers with the same name at the second one', async () => {
     const text = `import { conv2d, network, randomWeights } from 'potgen';
 
 export default network({
@@ -235,55 +228,55 @@ export default network({
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
     const second = at(model, text, "name: 'conv1', outChannels: 4");
-    expectBuildFails(dir, 'model.ts', [`${second}: error: two layers are named 'conv1'. Give every layer a unique name.`]);
+    await expectBuildFails(dir, 'model.ts', [`${second}: error: two layers are named 'conv1'. Give every layer a unique name.`]);
   });
 
-  it('reports three different broken rules in one file together, one line each, in source order', () => {
+  it('reports three different broken rules in one file together, one line each, in source order', async () => {
     const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3, pe: 3, simd: 2 }", undefined, undefined, 'my net');
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, "name: 'my net'")}: error: network: 'name' is 'my net', which cannot be a Verilog identifier. Use a letter followed by letters, digits or underscores, e.g. 'my_net'.`,
       `${at(model, text, 'pe: 3')}: error: conv2d 'conv1': pe = 3 does not divide outChannels = 8. Choose pe from 1, 2, 4, 8.`,
       `${at(model, text, 'simd: 2')}: error: conv2d 'conv1': simd = 2 does not divide the 3 input channels. Choose simd from 1, 3.`,
     ]);
   });
 
-  it("reports an invalid design name ('my-net') and a Verilog keyword as a layer name ('module')", () => {
+  it("reports an invalid design name ('my-net') and a Verilog keyword as a layer name ('module')", async () => {
     const text = convModel("{ name: 'module', outChannels: 8, kernel: 3 }", undefined, undefined, 'my-net');
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, "name: 'my-net'")}: error: network: 'name' is 'my-net', which cannot be a Verilog identifier. Use a letter followed by letters, digits or underscores, e.g. 'my_net'.`,
       `${at(model, text, "name: 'module'")}: error: conv2d 'module': 'name' is 'module', a Verilog keyword, which cannot be used as a name. Choose another name, e.g. 'module_0'.`,
     ]);
   });
 
-  it('reports a Verilog keyword as the design name', () => {
+  it('reports a Verilog keyword as the design name', async () => {
     const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }", undefined, undefined, 'module');
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, "name: 'module'")}: error: network: 'name' is 'module', a Verilog keyword, which cannot be used as a name. Choose another name, e.g. 'module_0'.`,
     ]);
   });
 
-  it('reports a model file that does not exist', () => {
+  it('reports a model file that does not exist', async () => {
     const dir = scratch({});
-    expectBuildFails(dir, 'missing.ts', [`The model file ${path.join(dir, 'missing.ts')} does not exist.`]);
+    await expectBuildFails(dir, 'missing.ts', [`The model file ${path.join(dir, 'missing.ts')} does not exist.`]);
   });
 
-  it('reports an error the model throws when it runs, at the throw', () => {
+  it('reports an error the model throws when it runs, at the throw', async () => {
     const text = `import { network } from 'potgen';
 
 throw new Error('boom');
 `;
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
-    expectBuildFails(dir, 'model.ts', [`${at(model, text, "new Error('boom')")}: error: running the model file threw Error: boom.`]);
+    await expectBuildFails(dir, 'model.ts', [`${at(model, text, "new Error('boom')")}: error: running the model file threw Error: boom.`]);
   });
 
-  it('reports an error thrown in a helper file the model imports, at the helper\'s line', () => {
+  it('reports an error thrown in a helper file the model imports, at the helper\'s line', async () => {
     const helper = `import { conv2d } from 'potgen';
 
 export function block(name: string, options: { pe: number } | undefined) {
@@ -295,27 +288,27 @@ export function block(name: string, options: { pe: number } | undefined) {
       .replace("conv2d({ name: 'conv1', outChannels: 8, kernel: 3 })", "block('conv1', undefined)");
     const dir = scratch({ 'model.ts': text, 'helpers.ts': helper });
     const file = path.join(dir, 'helpers.ts');
-    expectBuildFails(dir, 'model.ts', [
+    await expectBuildFails(dir, 'model.ts', [
       `${at(file, helper, 'pe });')}: error: running the model file threw TypeError: Cannot read properties of undefined (reading 'pe').`,
     ]);
   });
 });
 
 describe('potgen build keeps an existing design when a later build fails', () => {
-  it('leaves every file of a good build in place when a bad model is built into the same folder', () => {
+  it('leaves every file of a good build in place when a bad model is built into the same folder', async () => {
     const good = convModel("{ name: 'conv1', outChannels: 4, kernel: 3, padding: 'same', pe: 2, simd: 3 }", undefined, undefined, 'keep');
     const bad = convModel("{ name: 'conv1', outChannels: 4, kernel: 3, pe: 3 }", undefined, undefined, 'keep');
     const dir = scratch({ 'good.ts': good, 'bad.ts': bad });
     const out = path.join(dir, 'out');
 
-    const built = potgen('build', path.join(dir, 'good.ts'), '-o', out);
+    const built = await potgen('build', path.join(dir, 'good.ts'), '-o', out);
     expect(built.stderr).toBe(`potgen: building ${path.join(dir, 'good.ts')}\n`);
     expect(built.status).toBe(0);
     const before = snapshot(out);
     expect(Object.keys(before)).toContain('potgen.json');
     expect(Object.keys(before).some((f) => f.endsWith('.v'))).toBe(true);
 
-    const failed = potgen('build', path.join(dir, 'bad.ts'), '-o', out);
+    const failed = await potgen('build', path.join(dir, 'bad.ts'), '-o', out);
     const model = path.join(dir, 'bad.ts');
     expect(failed.stderr).toBe(
       `potgen: building ${model}\n${at(model, bad, 'pe: 3')}: error: conv2d 'conv1': pe = 3 does not divide outChannels = 4. Choose pe from 1, 2, 4.\n`,
@@ -329,30 +322,30 @@ describe('potgen build keeps an existing design when a later build fails', () =>
 describe('potgen command-line misuse', () => {
   const goodModel = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }");
 
-  it('rejects an unknown option with commander\'s message and exit status 1', () => {
+  it('rejects an unknown option with commander\'s message and exit status 1', async () => {
     const dir = scratch({ 'model.ts': goodModel });
     const out = path.join(dir, 'out');
-    const r = potgen('build', path.join(dir, 'model.ts'), '--bogus', '-o', out);
+    const r = await potgen('build', path.join(dir, 'model.ts'), '--bogus', '-o', out);
     expect(r.stderr).toBe("error: unknown option '--bogus'\n(run with --help for usage)\n");
     expect(r.status).toBe(1);
     expect(existsSync(out)).toBe(false);
   });
 
-  it('rejects a build without a model argument', () => {
-    const r = potgen('build');
+  it('rejects a build without a model argument', async () => {
+    const r = await potgen('build');
     expect(r.stderr).toBe("error: missing required argument 'model'\n(run with --help for usage)\n");
     expect(r.status).toBe(1);
   });
 
-  it('rejects a --quant value that is not kind:bits, and one whose bits are out of range', () => {
+  it('rejects a --quant value that is not kind:bits, and one whose bits are out of range', async () => {
     const dir = scratch({ 'model.ts': goodModel });
     const out = path.join(dir, 'out');
-    const malformed = potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:x', '-o', out);
+    const malformed = await potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:x', '-o', out);
     expect(malformed.stderr).toBe(
       "error: option '--quant <kind:bits>' argument 'pot:x' is invalid. It must be pot:<bits> or uniform:<bits>, e.g. uniform:8.\n(run with --help for usage)\n",
     );
     expect(malformed.status).toBe(1);
-    const tooWide = potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:12', '-o', out);
+    const tooWide = await potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:12', '-o', out);
     expect(tooWide.stderr).toBe(
       "error: option '--quant <kind:bits>' argument 'pot:12' is invalid. Weights may have 2 to 8 bits, not 12.\n(run with --help for usage)\n",
     );
@@ -360,11 +353,127 @@ describe('potgen command-line misuse', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('rejects potgen sim on a folder that is not a design', () => {
+  it('rejects potgen sim on a folder that is not a design', async () => {
     const dir = scratch({ 'model.ts': goodModel });
-    const r = potgen('sim', dir);
+    const r = await potgen('sim', dir);
     expect(r.stderr).toBe(`${dir} is not a potgen design (it has no potgen.json); build one with \`potgen build <model.ts> -o ${dir}\`.\n`);
     expect(r.status).toBe(1);
     expect(readdirSync(dir)).toEqual(['model.ts']);
+  });
+});
+
+describe('inputs that used to pass the build and then break', () => {
+  it('rejects layer names whose modules would collide with the top, the testbench, the library or another layer', async () => {
+    const text = `import { conv2d, network, randomWeights } from 'potgen';
+
+export default network({
+  name: 'potgen',
+  input: { height: 4, width: 4, channels: 1 },
+  weights: randomWeights(1),
+  layers: [
+    conv2d({ name: 'window', outChannels: 1, kernel: 1 }),
+    conv2d({ name: 'top', outChannels: 1, kernel: 1 }),
+    conv2d({ name: 'tb', outChannels: 1, kernel: 1 }),
+    conv2d({ name: 'c', outChannels: 1, kernel: 1 }),
+    conv2d({ name: 'c_weights', outChannels: 1, kernel: 1 }),
+  ],
+});
+`;
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    await expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, "name: 'window'")}: error: conv2d 'window' would generate the module potgen_window, which is already potgen's library module potgen_window. Rename the layer (or the network).`,
+      `${at(model, text, "name: 'top'")}: error: conv2d 'top' would generate the module potgen_top, which is already the design's top level potgen_top. Rename the layer (or the network).`,
+      `${at(model, text, "name: 'tb'")}: error: conv2d 'tb' would generate the module potgen_tb, which is already the design's testbench potgen_tb. Rename the layer (or the network).`,
+      `${at(model, text, "name: 'c_weights'")}: error: conv2d 'c_weights' would generate the module potgen_c_weights, which is already the module of layer 'c'. Rename the layer (or the network).`,
+    ]);
+  });
+
+  it('rejects flatten() that is not followed by a dense layer, also as the first layer', async () => {
+    const text = `import { conv2d, flatten, network, randomWeights } from 'potgen';
+
+export default network({
+  name: 'flat',
+  input: { height: 4, width: 4, channels: 2 },
+  weights: randomWeights(1),
+  layers: [flatten(), conv2d({ name: 'c', outChannels: 3, kernel: 3 })],
+});
+`;
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    await expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, 'flatten()')}: error: flatten 'flatten1' is followed by conv2d, but only a dense layer reads a flattened map. Follow flatten() with dense({ ... }), or remove it.`,
+    ]);
+  });
+
+  it('rejects a 300-character network name before it becomes a file name', async () => {
+    const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }", undefined, undefined, 'n'.repeat(300));
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    await expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, "name: 'nnn")}: error: network: 'name' is 300 characters long; names may have at most 64, since they become module and file names. Use a shorter name, e.g. 'nnnnnnnnnnnnnnnn'.`,
+    ]);
+  });
+
+  it('rejects -o below a file, and -o where the file system refuses folders (/proc), without hanging', async () => {
+    const dir = scratch({ 'model.ts': convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }"), 'afile': 'not a folder' });
+    const model = path.join(dir, 'model.ts');
+    const below = await potgen('build', model, '-o', path.join(dir, 'afile', 'b'));
+    expect(below.stderr).toBe(`potgen: building ${model}\nCannot write the design to ${path.join(dir, 'afile', 'b')}: ${path.join(dir, 'afile')} is a file, not a folder.\n`);
+    expect(below.status).toBe(1);
+    const proc = await potgen('build', model, '-o', '/proc/potgen-test/out');
+    expect(proc.stderr).toBe(`potgen: building ${model}\nCannot write the design to /proc/potgen-test/out (creating /proc/potgen-test): the file system does not allow creating it.\n`);
+    expect(proc.status).toBe(1);
+    expect(readdirSync(dir).sort()).toEqual(['afile', 'model.ts']);
+  });
+
+  it('stops a network too large to store or to calibrate, with the figures, before doing the work', async () => {
+    const big = convModel("{ name: 'conv1', outChannels: 4096, kernel: 7 }", '{ height: 256, width: 256, channels: 64 }', undefined, 'big');
+    const heavy = convModel("{ name: 'conv1', outChannels: 256, kernel: 7 }", '{ height: 256, width: 256, channels: 64 }', undefined, 'heavy');
+    const dir = scratch({ 'big.ts': big, 'heavy.ts': heavy });
+    await expectBuildFails(dir, 'big.ts', [
+      "The network big has 12.8 M weights (51.4 Mbit); potgen keeps every weight on chip, and the ZCU104 holds 38 Mbit of block and ultra RAM. Reduce the layers' channels or weight bits.",
+    ]);
+    await expectBuildFails(dir, 'heavy.ts', [
+      'The network heavy needs 50.2 G multiply-accumulates per image; calibrating it and making its test vectors runs 12 images through the reference model, about 20 minutes here, more than the 2-minute limit. Reduce the network, or raise the limit with --time-limit <minutes>.',
+    ]);
+  });
+
+  it("refuses Node built-ins in a model file, whether imported or required, with the model-file rule", async () => {
+    const imported = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }").replace("from 'potgen';", "from 'potgen';\nimport fs from 'node:fs';");
+    const required = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }").replace(
+      "from 'potgen';",
+      "from 'potgen';\ndeclare const require: (name: string) => unknown;\nconst fs = require('fs');",
+    );
+    const dir = scratch({ 'imported.ts': imported, 'required.ts': required });
+    const rule = "a model file may import only 'potgen', its own relative .ts files and .json files";
+    const advice = "A model describes a network: name weight files in 'weights' and data sets in 'dataset'.";
+    await expectBuildFails(dir, 'imported.ts', [`${at(path.join(dir, 'imported.ts'), imported, 'import fs')}: error: ${rule}; 'node:fs' is a Node built-in. ${advice}`]);
+    await expectBuildFails(dir, 'required.ts', [`${at(path.join(dir, 'required.ts'), required, "require('fs')")}: error: ${rule}; 'fs' is a Node built-in. ${advice}`]);
+  });
+
+  it('rejects sim of a design whose potgen.json is truncated', async () => {
+    const dir = scratch({ 'd/potgen.json': '{\n  "design": "conv3x3",\n  "top": "conv' });
+    const design = path.join(dir, 'd');
+    const r = await potgen('sim', design);
+    expect(r.stderr).toBe(
+      `${path.join(design, 'potgen.json')} is damaged (it is not valid JSON: Unterminated string in JSON at position 39); rebuild the design with \`potgen build <model.ts> -o ${design}\`.\n`,
+    );
+    expect(r.status).toBe(1);
+  });
+
+  it('stops sim of a design whose vector file is truncated with one message, not a count of 0 failed checks', async () => {
+    const dir = scratch({ 'model.ts': convModel("{ name: 'conv1', outChannels: 4, kernel: 3, padding: 'same', pe: 2, simd: 3 }", undefined, undefined, 'trunc') });
+    const design = path.join(dir, 'out');
+    expect((await potgen('build', path.join(dir, 'model.ts'), '-o', design)).status).toBe(0);
+    const hex = path.join(design, 'tb', 'input.hex');
+    writeFileSync(hex, readFileSync(hex, 'utf8').split('\n').slice(0, 100).join('\n'));
+    const r = await potgen('sim', design, '--simulator', 'icarus');
+    expect(r.stderr).toBe(
+      'potgen: simulating trunc (4 frames) with Icarus Verilog (as asked)\nSimulation of trunc stopped before its checks ran: input vectors did not load from input.hex (256 beats expected).\n',
+    );
+    expect(r.stdout.split('\n')[0]).toBe('error: input vectors did not load from input.hex (256 beats expected)');
+    expect(r.stdout).not.toMatch(/passed|failed/);
+    expect(r.status).toBe(1);
   });
 });

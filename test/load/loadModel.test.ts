@@ -224,3 +224,57 @@ export default network({ name: 'x', input: { height: side(3), width: 1, channels
     ]);
   });
 });
+
+describe('loadModel bounds what a model file may do', () => {
+  it('stops a model file that runs too long, also in a helper it imports', () => {
+    const dir = write('loops', {
+      'model.ts': `import { network } from 'potgen';
+import { spin } from './helper.ts';
+
+spin();
+export default network({ name: 'x', input: { height: 1, width: 1, channels: 1 }, weights: 'w.json', layers: [] });
+`,
+      'helper.ts': `export function spin(): void {
+  for (let i = 0; i >= 0; i = (i + 1) % 10) {}
+}
+`,
+    });
+    const file = path.join(dir, 'model.ts');
+    const started = performance.now();
+    expect(diagnosticsOf(() => loadModel(file, { timeoutMs: 300 }))).toEqual([
+      { location: loc(file, 1, 1), message: 'running the model file did not finish within 0.3 s; a model file only describes a network, so look for a loop that never ends.' },
+    ]);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('refuses packages and built-ins in import, export-from and import-equals forms, in the model and in its helpers', () => {
+    const dir = write('imports', {
+      'model.ts': `import { network } from 'potgen';
+import { x } from './helper.ts';
+import fs from 'fs';
+export { join } from 'node:path';
+import os = require('os');
+export default network({ name: 'x', input: { height: 1, width: 1, channels: 1 }, weights: 'w.json', layers: [] });
+`,
+      'helper.ts': `import lodash from 'lodash';
+export const x = 1;
+`,
+    });
+    const file = path.join(dir, 'model.ts');
+    const rule = "a model file may import only 'potgen', its own relative .ts files and .json files";
+    const advice = "A model describes a network: name weight files in 'weights' and data sets in 'dataset'.";
+    expect(diagnosticsOf(() => loadModel(file))).toEqual([
+      { location: loc(file, 3, 1), message: `${rule}; 'fs' is a Node built-in. ${advice}` },
+      { location: loc(file, 4, 1), message: `${rule}; 'node:path' is a Node built-in. ${advice}` },
+      { location: loc(file, 5, 1), message: `${rule}; 'os' is a Node built-in. ${advice}` },
+    ]);
+    // Once the model itself is clean, the helper's import is reported at the helper.
+    writeFileSync(file, `import { network } from 'potgen';
+import { x } from './helper.ts';
+export default network({ name: 'x', input: { height: x, width: 1, channels: 1 }, weights: 'w.json', layers: [] });
+`);
+    expect(diagnosticsOf(() => loadModel(file))).toEqual([
+      { location: loc(path.join(dir, 'helper.ts'), 1, 1), message: `${rule}; 'lodash' is a package. ${advice}` },
+    ]);
+  });
+});

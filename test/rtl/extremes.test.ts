@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import type { FeatureMap } from '../../generator/core/shapes.ts';
 import { conv2d, network, pot, uniform } from '../../generator/dsl/index.ts';
 import type { WeightQuantOptions } from '../../generator/dsl/types.ts';
-import type { ConvLayerHW } from '../../generator/ir/types.ts';
+import type { ConvHW } from '../../generator/layers/convEngine.ts';
 import { runNetwork } from '../../generator/reference/referenceModel.ts';
+import { lint } from '../../generator/run/lint.ts';
 import { simulate } from '../../generator/run/simulate.ts';
 import { buildInto, tempDir } from '../support/designs.ts';
 
@@ -58,7 +59,7 @@ describe.each<[string, WeightQuantOptions]>([
       layers: [conv2d({ name: 'conv', outChannels: OC, kernel: K, padding: 'same', weights, pe: 2, simd: 8, ...(shift === undefined ? {} : { shift }) })],
     });
     const built = buildInto(dir, net, { images: [allMax, allMax, ramp, allMax], calibration: [allMax] });
-    const layer = built.hw.layers[0] as ConvLayerHW;
+    const layer = built.hw.layers[0] as ConvHW;
     if (weights.kind === 'pot') {
       // The codes span the whole range: the largest shift is 2^(bits-1) - 2.
       expect(layer.maxShift).toBe(2 ** (weights.bits - 1) - 2);
@@ -76,5 +77,37 @@ describe.each<[string, WeightQuantOptions]>([
     const sim = await simulate(built.out);
     expect(sim.log).toContain(`${4 * H * W + 1} passed, 0 failed`);
     expect(sim.ok).toBe(true);
+  });
+});
+
+describe.each<[string, WeightQuantOptions]>([
+  ['pot4', pot({ bits: 4 })],
+  ['uniform8', uniform({ bits: 8 })],
+])('a layer whose weights are all zero (%s), as pruning makes', (label, weights) => {
+  it('builds RTL that outputs its requantised bias, bit-exact and lint clean', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'weights.json'),
+      JSON.stringify({ 'conv.weight': { shape: [3, 2, 3, 3], data: new Array(54).fill(0) }, 'conv.bias': [0.5, -0.25, 0.125] }),
+    );
+    const net = network({
+      name: `zero_${label}`,
+      input: { height: 5, width: 5, channels: 2 },
+      weights: 'weights.json',
+      layers: [conv2d({ name: 'conv', outChannels: 3, kernel: 3, padding: 'same', weights, pe: 3, simd: 2 })],
+    });
+    const built = buildInto(dir, net);
+    const layer = built.hw.layers[0] as ConvHW;
+    expect(layer.weightValues.every((v) => v === 0)).toBe(true);
+    // Bias 0.5 on 8-bit inputs is 128 in accumulator units; the shift brings it within 8 bits.
+    const out = runNetwork(built.ir, built.images[0]!)[0]!.data;
+    const perChannel = [0, 1, 2].map((c) => new Set(Array.from(out).filter((_, i) => i % 3 === c)));
+    expect(perChannel.map((s) => s.size)).toEqual([1, 1, 1]);
+    expect([...perChannel[0]!][0]).toBeGreaterThan(0);
+    expect([...perChannel[1]!][0]).toBe(0); // ReLU of a negative bias
+    const sim = await simulate(built.out);
+    expect(sim.log).toContain(`${4 * 25 + 1} passed, 0 failed`);
+    expect(sim.ok).toBe(true);
+    expect((await lint(built.out)).log).toBe('');
   });
 });

@@ -4,7 +4,7 @@
  * LeNet-5 example streams 20 real MNIST test images through PoT and uniform builds.
  */
 import { describe, expect, it } from 'vitest';
-import { argmax, conv2d, dense, flatten, maxPool2d, network, pot, randomWeights, uniform } from '../../generator/dsl/index.ts';
+import { argmax, avgPool2d, conv2d, dense, flatten, maxPool2d, network, pot, randomWeights, uniform } from '../../generator/dsl/index.ts';
 import type { RawLayer } from '../../generator/dsl/types.ts';
 import { buildDesign } from '../../generator/pipeline/buildDesign.ts';
 import { lint } from '../../generator/run/lint.ts';
@@ -35,6 +35,15 @@ const NETWORKS = [
     flatten(),
     dense({ name: 'fc1', outFeatures: 8, pe: 2, simd: 3, weights: uniform({ bits: 8 }) }),
     dense({ name: 'fc2', outFeatures: 6, pe: 3, simd: 8, weights: uniform({ bits: 8 }), activation: 'none' }),
+    argmax(),
+  ]),
+  small('avg_k2', [8, 8, 2], [conv2d({ name: 'c', outChannels: 4, kernel: 3, padding: 'same', pe: 4, simd: 2 }), avgPool2d({ name: 'p', kernel: 2 })]),
+  small('avg_k3s2p1', [9, 9, 3], [conv2d({ name: 'c', outChannels: 2, kernel: 1, pe: 2, simd: 3, weights: uniform({ bits: 6 }) }), avgPool2d({ name: 'p', kernel: 3, stride: 2, padding: 1 })]),
+  small('avg_global_head', [7, 7, 2], [
+    conv2d({ name: 'c', outChannels: 6, kernel: 3, pe: 3, simd: 2 }),
+    avgPool2d({ name: 'gap', global: true }),
+    flatten(),
+    dense({ name: 'fc', outFeatures: 4, pe: 4, simd: 6, activation: 'none' }),
     argmax(),
   ]),
   small('dense_argmax_pot', [4, 4, 3], [

@@ -3,7 +3,7 @@
  * PoT designs use no DSP48E2 and contain no multiplier at all, the uniform ones multiply.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConvLayerHW } from '../../generator/ir/types.ts';
+import type { ConvHW } from '../../generator/layers/convEngine.ts';
 import { readRtlFiles } from '../../generator/run/manifest.ts';
 import { countCoarseCells, synthesiseXilinx } from '../../generator/run/yosys.ts';
 import { CASES } from '../support/convCases.ts';
@@ -19,7 +19,7 @@ describe('synthesis with yosys synth_xilinx -family xcup', () => {
     expect(report.latches).toBe(0);
     expect(report.luts).toBeGreaterThan(0);
     const coarse = await countCoarseCells(files, top);
-    if ((built.hw.layers[0] as ConvLayerHW).quant === 'pot') {
+    if ((built.hw.layers[0] as ConvHW).quant === 'pot') {
       expect(report.dsp).toBe(0);
       expect(coarse.$mul ?? 0).toBe(0);
     } else {

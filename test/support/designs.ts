@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
+import { main } from '../../generator/cli/main.ts';
 import { conv2d, network, randomWeights } from '../../generator/dsl/index.ts';
 import type { Conv2dOptions, InputOptions, NetworkOptions } from '../../generator/dsl/types.ts';
 import { noLocations } from '../../generator/load/locations.ts';
@@ -33,4 +34,12 @@ export function buildInto(dir: string, net: ReturnType<typeof network>, options:
 /** Runs the potgen command as a user would, without blocking the test worker. */
 export function runPotgen(...args: string[]): Promise<ToolRun> {
   return runTool(process.execPath, ['bin/potgen.js', ...args], process.cwd());
+}
+
+/** Runs `potgen ...args` in this process (the CLI's `main`), capturing what it prints: for tests of messages, not of the process. */
+export async function runMain(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const status = await main(['node', 'potgen', ...args], { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+  return { status, stdout, stderr };
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { WeightFileError } from '../../generator/core/errors.ts';
-import { checkFinite, readJsonTensors, readNpy, writeNpy, type NdArray } from '../../generator/weights/index.ts';
+import type { NdArray } from '../../generator/core/tensors.ts';
+import { checkFinite } from '../../generator/weights/finite.ts';
+import { readJsonTensors } from '../../generator/weights/json.ts';
+import { readNpy, writeNpy } from '../../generator/weights/npy.ts';
 
 /** Asserts that `fn` throws a WeightFileError whose message is exactly `message`. */
 function expectWeightError(fn: () => unknown, message: string): void {

@@ -3,14 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WeightFileError } from '../../generator/core/errors.ts';
 import type { NdArray } from '../../generator/core/tensors.ts';
-import {
-  mapOnnxToLayers,
-  readOnnx,
-  type LayerRequest,
-  type OnnxAttribute,
-  type OnnxGraph,
-  type OnnxNode,
-} from '../../generator/weights/onnx.ts';
+import type { LayerSpec } from '../../generator/layers/registry.ts';
+import { readOnnx, type OnnxAttribute, type OnnxGraph, type OnnxNode } from '../../generator/weights/onnx.ts';
+import { mapOnnxToLayers, type OnnxLayer } from '../../generator/weights/onnxLayers.ts';
 import {
   ProtobufError,
   decodeMessage,
@@ -96,6 +91,32 @@ function editInitializers(graph: OnnxGraph, change: (m: Map<string, NdArray>) =>
 
 const ints = (...value: number[]): OnnxAttribute => ({ kind: 'ints', value });
 const int = (value: number): OnnxAttribute => ({ kind: 'int', value });
+
+/** A layer as these tests describe it: the facts ONNX import checks, with the input size spelled out. */
+type LayerRequest =
+  | { readonly kind: 'conv2d'; readonly name: string; readonly outChannels: number; readonly inChannels: number; readonly kernel: number; readonly stride: number; readonly pad: number; readonly bias: boolean }
+  | { readonly kind: 'maxPool2d'; readonly name: string; readonly kernel: number; readonly stride: number; readonly pad: number }
+  | { readonly kind: 'flatten'; readonly name: string }
+  | { readonly kind: 'dense'; readonly name: string; readonly outFeatures: number; readonly inFeatures: number; readonly bias: boolean };
+
+const WEIGHTED = { weights: { kind: 'pot', bits: 4 }, activationBits: 8, pe: 1, simd: 1, shift: undefined, activation: 'relu' } as const;
+
+/** The validated layer and input shape a request stands for (a conv's pad is 0 or its 'same' padding). */
+function toOnnxLayer(r: LayerRequest): OnnxLayer {
+  const spec: LayerSpec =
+    r.kind === 'conv2d'
+      ? { ...WEIGHTED, kind: 'conv2d', name: r.name, outChannels: r.outChannels, kernel: r.kernel, stride: r.stride, padding: r.pad === 0 ? 'valid' : 'same', bias: r.bias }
+      : r.kind === 'dense'
+        ? { ...WEIGHTED, kind: 'dense', name: r.name, outFeatures: r.outFeatures, bias: r.bias }
+        : r.kind === 'maxPool2d'
+          ? { kind: 'maxPool2d', name: r.name, kernel: r.kernel, stride: r.stride, padding: r.pad }
+          : { kind: 'flatten', name: r.name };
+  const channels = r.kind === 'conv2d' ? r.inChannels : r.kind === 'dense' ? r.inFeatures : 2;
+  return { spec, input: { height: r.kind === 'dense' ? 1 : 4, width: r.kind === 'dense' ? 1 : 4, channels } };
+}
+
+/** mapOnnxToLayers on the layers the requests stand for. */
+const mapOnnx = (graph: OnnxGraph, layers: readonly LayerRequest[], where: string) => mapOnnxToLayers(graph, layers.map(toOnnxLayer), where);
 
 function withLayer(layers: readonly LayerRequest[], index: number, patch: Record<string, unknown>): LayerRequest[] {
   return layers.map((l, i) => (i === index ? ({ ...l, ...patch } as LayerRequest) : l));
@@ -332,7 +353,7 @@ describe('readOnnx', () => {
     for (const input of inputs) {
       try {
         const g = readOnnx(input, 'fuzz.onnx');
-        mapOnnxToLayers(g, TINY_LAYERS, 'fuzz.onnx');
+        mapOnnx(g, TINY_LAYERS, 'fuzz.onnx');
       } catch (e) {
         if (!(e instanceof WeightFileError)) throw e;
         expect(e.message).toMatch(/^fuzz\.onnx(:| is not a valid ONNX model: ).*\.$/s);
@@ -350,12 +371,12 @@ describe('mapOnnxToLayers', () => {
     const expected = expectedWeights('tiny.weights.json');
     // The reference numbers are float32 values.
     for (const [, , data] of expected) for (const v of data) expect(Math.fround(v)).toBe(v);
-    const tensors = mapOnnxToLayers(load('tiny.onnx'), TINY_LAYERS, 'tiny.onnx');
+    const tensors = mapOnnx(load('tiny.onnx'), TINY_LAYERS, 'tiny.onnx');
     expect(plainMap(tensors)).toEqual(expected);
   });
 
   it('imports MatMul+Add, MatMul without bias and a Reshape fed by shape arithmetic', () => {
-    const tensors = mapOnnxToLayers(load('matmul.onnx'), MATMUL_LAYERS, 'matmul.onnx');
+    const tensors = mapOnnx(load('matmul.onnx'), MATMUL_LAYERS, 'matmul.onnx');
     // fc1.weight is W.T: PyTorch's x @ W keeps W as [in, out].
     expect(plainMap(tensors)).toEqual(expectedWeights('matmul.weights.json'));
   });
@@ -367,7 +388,7 @@ describe('mapOnnxToLayers', () => {
     for (let o = 0; o < 4; o++) for (let i = 0; i < 8; i++) t[i * 4 + o] = w.data[o * 8 + i]!;
     g = setAttr(g, '/fc1/Gemm', 'transB', int(0));
     g = editInitializers(g, (m) => m.set('fc1.weight', { shape: [8, 4], data: t }));
-    expect(plainMap(mapOnnxToLayers(g, TINY_LAYERS, 'tiny.onnx'))).toEqual(expectedWeights('tiny.weights.json'));
+    expect(plainMap(mapOnnx(g, TINY_LAYERS, 'tiny.onnx'))).toEqual(expectedWeights('tiny.weights.json'));
   });
 
   it('follows Identity nodes to the weights and takes defaults for absent attributes', () => {
@@ -380,48 +401,48 @@ describe('mapOnnxToLayers', () => {
     // Without kernel_shape, the kernel comes from the weight; without strides, dilations and group, 1.
     for (const a of ['kernel_shape', 'strides', 'dilations', 'group']) g = setAttr(g, '/conv1/Conv', a, undefined);
     const layers = withLayer(TINY_LAYERS, 0, { stride: 1 });
-    expect(plainMap(mapOnnxToLayers(g, layers, 'tiny.onnx'))).toEqual(expectedWeights('tiny.weights.json'));
+    expect(plainMap(mapOnnx(g, layers, 'tiny.onnx'))).toEqual(expectedWeights('tiny.weights.json'));
   });
 
   it('rejects unsupported operators', () => {
     expectWeightError(
-      () => mapOnnxToLayers(load('sigmoid.onnx'), TINY_LAYERS, 'sigmoid.onnx'),
-      "sigmoid.onnx: node '/Sigmoid' (Sigmoid) is not supported; potgen imports Conv, Relu, MaxPool, Flatten/Reshape, Gemm, MatMul+Add.",
+      () => mapOnnx(load('sigmoid.onnx'), TINY_LAYERS, 'sigmoid.onnx'),
+      "sigmoid.onnx: node '/Sigmoid' (Sigmoid) is not supported; potgen imports Conv, Gemm/MatMul, MaxPool, AveragePool/GlobalAveragePool, Flatten/Reshape and Relu (the bias of a MatMul comes from the Add after it).",
     );
     expectWeightError(
-      () => mapOnnxToLayers(load('batchnorm.onnx'), TINY_LAYERS, 'batchnorm.onnx'),
-      "batchnorm.onnx: node '/bn1/BatchNormalization' (BatchNormalization) is not supported; potgen imports Conv, Relu, MaxPool, Flatten/Reshape, Gemm, MatMul+Add. Export the model in eval mode (model.eval()) with do_constant_folding=True, so that torch.onnx.export folds batch normalisation into the convolution.",
+      () => mapOnnx(load('batchnorm.onnx'), TINY_LAYERS, 'batchnorm.onnx'),
+      "batchnorm.onnx: node '/bn1/BatchNormalization' (BatchNormalization) is not supported; potgen imports Conv, Gemm/MatMul, MaxPool, AveragePool/GlobalAveragePool, Flatten/Reshape and Relu (the bias of a MatMul comes from the Add after it). Export the model in eval mode (model.eval()) with do_constant_folding=True, so that torch.onnx.export folds batch normalisation into the convolution.",
     );
     // An Add that does not follow a MatMul, an operator from another domain, an unnamed node.
     const add = editNode(load('tiny.onnx'), '/Relu', (n) => ({ ...n, name: '', opType: 'Add' }));
     expectWeightError(
-      () => mapOnnxToLayers(add, TINY_LAYERS, 'tiny.onnx'),
-      'tiny.onnx: unnamed node 2 (Add) is not supported; potgen imports Conv, Relu, MaxPool, Flatten/Reshape, Gemm, MatMul+Add.',
+      () => mapOnnx(add, TINY_LAYERS, 'tiny.onnx'),
+      'tiny.onnx: unnamed node 2 (Add) is not supported; potgen imports Conv, Gemm/MatMul, MaxPool, AveragePool/GlobalAveragePool, Flatten/Reshape and Relu (the bias of a MatMul comes from the Add after it).',
     );
     const custom = editNode(load('tiny.onnx'), '/Relu', (n) => ({ ...n, domain: 'com.microsoft' }));
     expectWeightError(
-      () => mapOnnxToLayers(custom, TINY_LAYERS, 'tiny.onnx'),
-      "tiny.onnx: node '/Relu' (Relu) from domain 'com.microsoft' is not supported; potgen imports Conv, Relu, MaxPool, Flatten/Reshape, Gemm, MatMul+Add.",
+      () => mapOnnx(custom, TINY_LAYERS, 'tiny.onnx'),
+      "tiny.onnx: node '/Relu' (Relu) from domain 'com.microsoft' is not supported; potgen imports Conv, Gemm/MatMul, MaxPool, AveragePool/GlobalAveragePool, Flatten/Reshape and Relu (the bias of a MatMul comes from the Add after it).",
     );
   });
 
   it('reports a graph with more or fewer layers than the network', () => {
     const g = load('tiny.onnx');
     expectWeightError(
-      () => mapOnnxToLayers(g, TINY_LAYERS.slice(0, 4), 'tiny.onnx'),
+      () => mapOnnx(g, TINY_LAYERS.slice(0, 4), 'tiny.onnx'),
       "tiny.onnx: the ONNX graph has 5 layers (Conv, MaxPool, Flatten, Gemm, Gemm) but the network declares 4 (conv2d, maxPool2d, flatten, dense); node '/fc2/Gemm' (Gemm) has no matching layer.",
     );
     expectWeightError(
-      () => mapOnnxToLayers(g, TINY_LAYERS.slice(0, 3), 'tiny.onnx'),
+      () => mapOnnx(g, TINY_LAYERS.slice(0, 3), 'tiny.onnx'),
       "tiny.onnx: the ONNX graph has 5 layers (Conv, MaxPool, Flatten, Gemm, Gemm) but the network declares 3 (conv2d, maxPool2d, flatten); node '/fc1/Gemm' (Gemm) and node '/fc2/Gemm' (Gemm) have no matching layer.",
     );
     const more: LayerRequest[] = [...TINY_LAYERS, { kind: 'dense', name: 'fc3', outFeatures: 2, inFeatures: 3, bias: true }];
     expectWeightError(
-      () => mapOnnxToLayers(g, more, 'tiny.onnx'),
+      () => mapOnnx(g, more, 'tiny.onnx'),
       "tiny.onnx: the ONNX graph has 5 layers (Conv, MaxPool, Flatten, Gemm, Gemm) but the network declares 6 (conv2d, maxPool2d, flatten, dense, dense, dense); layer 'fc3' (dense) has no matching ONNX node.",
     );
     expectWeightError(
-      () => mapOnnxToLayers(g, TINY_LAYERS.slice(1), 'tiny.onnx'),
+      () => mapOnnx(g, TINY_LAYERS.slice(1), 'tiny.onnx'),
       "tiny.onnx: the ONNX graph has 5 layers (Conv, MaxPool, Flatten, Gemm, Gemm) but the network declares 4 (maxPool2d, flatten, dense, dense); they first differ at position 1, where layer 'pool' (maxPool2d) meets node '/conv1/Conv' (Conv).",
     );
   });
@@ -429,12 +450,12 @@ describe('mapOnnxToLayers', () => {
   it('reports layers in a different order', () => {
     const swapped = [TINY_LAYERS[0]!, TINY_LAYERS[2]!, TINY_LAYERS[1]!, TINY_LAYERS[3]!, TINY_LAYERS[4]!];
     expectWeightError(
-      () => mapOnnxToLayers(load('tiny.onnx'), swapped, 'tiny.onnx'),
+      () => mapOnnx(load('tiny.onnx'), swapped, 'tiny.onnx'),
       "tiny.onnx: node '/pool/MaxPool' (MaxPool) stands where the network declares layer 'flatten' (flatten), but a MaxPool node can only import as a maxPool2d layer; the ONNX graph's layers (Conv, MaxPool, Flatten, Gemm, Gemm) must come in the order the network declares its layers (conv2d, flatten, maxPool2d, dense, dense).",
     );
     const convLast = withLayer(MATMUL_LAYERS, 4, { kind: 'conv2d', name: 'c5', outChannels: 3, inChannels: 4, kernel: 1, stride: 1, pad: 0 });
     expectWeightError(
-      () => mapOnnxToLayers(load('matmul.onnx'), convLast, 'matmul.onnx'),
+      () => mapOnnx(load('matmul.onnx'), convLast, 'matmul.onnx'),
       "matmul.onnx: node '/fc2/MatMul' (MatMul) stands where the network declares layer 'c5' (conv2d), but a MatMul node can only import as a dense layer; the ONNX graph's layers (Conv, MaxPool, Reshape, MatMul+Add, MatMul) must come in the order the network declares its layers (conv2d, maxPool2d, flatten, dense, conv2d).",
     );
   });
@@ -442,7 +463,7 @@ describe('mapOnnxToLayers', () => {
   it('checks Conv attributes against the layer', () => {
     const g = load('tiny.onnx');
     const map = (graph: OnnxGraph, patch: Record<string, unknown> = {}) => () =>
-      mapOnnxToLayers(graph, withLayer(TINY_LAYERS, 0, patch), 'tiny.onnx');
+      mapOnnx(graph, withLayer(TINY_LAYERS, 0, patch), 'tiny.onnx');
     expectWeightError(map(g, { kernel: 5 }), "tiny.onnx: node '/conv1/Conv' (Conv) has kernel 3x3 but layer 'conv1' declares kernel 5.");
     expectWeightError(map(g, { stride: 2 }), "tiny.onnx: node '/conv1/Conv' (Conv) has strides 1x1 but layer 'conv1' declares stride 2.");
     expectWeightError(
@@ -474,25 +495,25 @@ describe('mapOnnxToLayers', () => {
   it('checks Conv weight and bias shapes', () => {
     const g = load('tiny.onnx');
     expectWeightError(
-      () => mapOnnxToLayers(g, withLayer(TINY_LAYERS, 0, { outChannels: 4 }), 'tiny.onnx'),
+      () => mapOnnx(g, withLayer(TINY_LAYERS, 0, { outChannels: 4 }), 'tiny.onnx'),
       "tiny.onnx: node '/conv1/Conv' (Conv) has weight 'conv1.weight' of shape [2, 1, 3, 3] but layer 'conv1' needs [4, 1, 3, 3] (out channels, in channels, kernel, kernel).",
     );
     expectWeightError(
-      () => mapOnnxToLayers(g, withLayer(TINY_LAYERS, 0, { bias: false }), 'tiny.onnx'),
+      () => mapOnnx(g, withLayer(TINY_LAYERS, 0, { bias: false }), 'tiny.onnx'),
       "tiny.onnx: node '/conv1/Conv' (Conv) adds a bias but layer 'conv1' declares bias: false; set bias: true on the layer, or export the model without a bias.",
     );
     expectWeightError(
-      () => mapOnnxToLayers(load('matmul.onnx'), withLayer(MATMUL_LAYERS, 0, { bias: true }), 'matmul.onnx'),
+      () => mapOnnx(load('matmul.onnx'), withLayer(MATMUL_LAYERS, 0, { bias: true }), 'matmul.onnx'),
       "matmul.onnx: node '/conv/Conv' (Conv) adds no bias but layer 'conv' declares bias: true; set bias: false on the layer.",
     );
     const shortBias = editInitializers(g, (m) => m.set('conv1.bias', { shape: [3], data: new Float64Array(3) }));
     expectWeightError(
-      () => mapOnnxToLayers(shortBias, TINY_LAYERS, 'tiny.onnx'),
+      () => mapOnnx(shortBias, TINY_LAYERS, 'tiny.onnx'),
       "tiny.onnx: node '/conv1/Conv' (Conv) has bias 'conv1.bias' of shape [3] but layer 'conv1' needs [2] (out channels).",
     );
     const noWeight = editInitializers(g, (m) => m.delete('conv1.weight'));
     expectWeightError(
-      () => mapOnnxToLayers(noWeight, TINY_LAYERS, 'tiny.onnx'),
+      () => mapOnnx(noWeight, TINY_LAYERS, 'tiny.onnx'),
       "tiny.onnx: node '/conv1/Conv' (Conv) reads weight 'conv1.weight', which is neither an initializer nor a Constant, so layer 'conv1' gets no weights.",
     );
   });
@@ -500,7 +521,7 @@ describe('mapOnnxToLayers', () => {
   it('checks MaxPool attributes against the layer', () => {
     const g = load('tiny.onnx');
     const map = (graph: OnnxGraph, patch: Record<string, unknown> = {}) => () =>
-      mapOnnxToLayers(graph, withLayer(TINY_LAYERS, 1, patch), 'tiny.onnx');
+      mapOnnx(graph, withLayer(TINY_LAYERS, 1, patch), 'tiny.onnx');
     expectWeightError(map(g, { kernel: 3 }), "tiny.onnx: node '/pool/MaxPool' (MaxPool) has kernel 2x2 but layer 'pool' declares kernel 3.");
     expectWeightError(map(g, { stride: 1 }), "tiny.onnx: node '/pool/MaxPool' (MaxPool) has strides 2x2 but layer 'pool' declares stride 1.");
     expectWeightError(
@@ -523,7 +544,7 @@ describe('mapOnnxToLayers', () => {
 
   it('checks Flatten and Reshape', () => {
     expectWeightError(
-      () => mapOnnxToLayers(setAttr(load('tiny.onnx'), '/flatten/Flatten', 'axis', int(2)), TINY_LAYERS, 'tiny.onnx'),
+      () => mapOnnx(setAttr(load('tiny.onnx'), '/flatten/Flatten', 'axis', int(2)), TINY_LAYERS, 'tiny.onnx'),
       "tiny.onnx: node '/flatten/Flatten' (Flatten) flattens from axis 2 but layer 'flatten' keeps the batch axis and flattens the rest (axis 1).",
     );
     // A Reshape to a constant shape, as torch exports x.view(1, -1) with a fixed batch.
@@ -532,9 +553,9 @@ describe('mapOnnxToLayers', () => {
       g = editNode(g, '/flatten/Flatten', (n) => ({ ...n, name: '/Reshape', opType: 'Reshape', inputs: [n.inputs[0]!, 'target'], attributes: new Map() }));
       return g;
     };
-    expect(plainMap(mapOnnxToLayers(reshapeTo(1, -1), TINY_LAYERS, 'tiny.onnx'))).toEqual(expectedWeights('tiny.weights.json'));
+    expect(plainMap(mapOnnx(reshapeTo(1, -1), TINY_LAYERS, 'tiny.onnx'))).toEqual(expectedWeights('tiny.weights.json'));
     expectWeightError(
-      () => mapOnnxToLayers(reshapeTo(1, 2, 4), TINY_LAYERS, 'tiny.onnx'),
+      () => mapOnnx(reshapeTo(1, 2, 4), TINY_LAYERS, 'tiny.onnx'),
       "tiny.onnx: node '/Reshape' (Reshape) reshapes to [1, 2, 4], but layer 'flatten' flattens to (batch, features); only a reshape to two dimensions imports as flatten.",
     );
   });
@@ -542,66 +563,66 @@ describe('mapOnnxToLayers', () => {
   it('checks Gemm attributes, weights and biases', () => {
     const g = load('tiny.onnx');
     expectWeightError(
-      () => mapOnnxToLayers(g, withLayer(TINY_LAYERS, 3, { inFeatures: 16 }), 'tiny.onnx'),
+      () => mapOnnx(g, withLayer(TINY_LAYERS, 3, { inFeatures: 16 }), 'tiny.onnx'),
       "tiny.onnx: node '/fc1/Gemm' (Gemm) has weight 'fc1.weight' of shape [4, 8], i.e. 8 inputs and 4 outputs (transB = 1), but layer 'fc1' declares inFeatures 16 and outFeatures 4.",
     );
     expectWeightError(
-      () => mapOnnxToLayers(setAttr(g, '/fc1/Gemm', 'transB', undefined), TINY_LAYERS, 'tiny.onnx'),
+      () => mapOnnx(setAttr(g, '/fc1/Gemm', 'transB', undefined), TINY_LAYERS, 'tiny.onnx'),
       "tiny.onnx: node '/fc1/Gemm' (Gemm) has weight 'fc1.weight' of shape [4, 8], i.e. 4 inputs and 8 outputs (transB = 0), but layer 'fc1' declares inFeatures 8 and outFeatures 4.",
     );
     expectWeightError(
-      () => mapOnnxToLayers(setAttr(g, '/fc1/Gemm', 'alpha', { kind: 'float', value: 0.5 }), TINY_LAYERS, 'tiny.onnx'),
+      () => mapOnnx(setAttr(g, '/fc1/Gemm', 'alpha', { kind: 'float', value: 0.5 }), TINY_LAYERS, 'tiny.onnx'),
       "tiny.onnx: node '/fc1/Gemm' (Gemm) has alpha 0.5 and beta 1; potgen imports Gemm only with alpha = beta = 1 (layer 'fc1').",
     );
     expectWeightError(
-      () => mapOnnxToLayers(setAttr(g, '/fc1/Gemm', 'transA', int(1)), TINY_LAYERS, 'tiny.onnx'),
+      () => mapOnnx(setAttr(g, '/fc1/Gemm', 'transA', int(1)), TINY_LAYERS, 'tiny.onnx'),
       "tiny.onnx: node '/fc1/Gemm' (Gemm) has transA 1, which potgen does not import (layer 'fc1').",
     );
     expectWeightError(
-      () => mapOnnxToLayers(editInitializers(g, (m) => m.delete('fc1.weight')), TINY_LAYERS, 'tiny.onnx'),
+      () => mapOnnx(editInitializers(g, (m) => m.delete('fc1.weight')), TINY_LAYERS, 'tiny.onnx'),
       "tiny.onnx: node '/fc1/Gemm' (Gemm) reads weight 'fc1.weight', which is neither an initializer nor a Constant, so layer 'fc1' gets no weights.",
     );
     expectWeightError(
-      () => mapOnnxToLayers(editInitializers(g, (m) => m.delete('fc2.bias')), TINY_LAYERS, 'tiny.onnx'),
+      () => mapOnnx(editInitializers(g, (m) => m.delete('fc2.bias')), TINY_LAYERS, 'tiny.onnx'),
       "tiny.onnx: node '/fc2/Gemm' (Gemm) reads bias 'fc2.bias', which is neither an initializer nor a Constant, so layer 'fc2' gets no bias.",
     );
     const noBias = editNode(g, '/fc2/Gemm', (n) => ({ ...n, inputs: n.inputs.slice(0, 2) }));
     expectWeightError(
-      () => mapOnnxToLayers(noBias, TINY_LAYERS, 'tiny.onnx'),
+      () => mapOnnx(noBias, TINY_LAYERS, 'tiny.onnx'),
       "tiny.onnx: node '/fc2/Gemm' (Gemm) adds no bias but layer 'fc2' declares bias: true; set bias: false on the layer.",
     );
-    expect([...mapOnnxToLayers(noBias, withLayer(TINY_LAYERS, 4, { bias: false }), 'tiny.onnx').keys()]).toEqual([
+    expect([...mapOnnx(noBias, withLayer(TINY_LAYERS, 4, { bias: false }), 'tiny.onnx').keys()]).toEqual([
       'conv1.weight', 'conv1.bias', 'fc1.weight', 'fc1.bias', 'fc2.weight',
     ]);
     // A [1, out] bias, as some exporters write for Gemm's C, is accepted as [out].
     const rowBias = editInitializers(g, (m) => m.set('fc2.bias', { ...m.get('fc2.bias')!, shape: [1, 3] }));
-    expect(plainMap(mapOnnxToLayers(rowBias, TINY_LAYERS, 'tiny.onnx'))).toEqual(expectedWeights('tiny.weights.json'));
+    expect(plainMap(mapOnnx(rowBias, TINY_LAYERS, 'tiny.onnx'))).toEqual(expectedWeights('tiny.weights.json'));
   });
 
   it('checks MatMul and its Add', () => {
     const g = load('matmul.onnx');
     expectWeightError(
-      () => mapOnnxToLayers(g, withLayer(MATMUL_LAYERS, 3, { outFeatures: 5 }), 'matmul.onnx'),
+      () => mapOnnx(g, withLayer(MATMUL_LAYERS, 3, { outFeatures: 5 }), 'matmul.onnx'),
       "matmul.onnx: node '/MatMul' (MatMul) has weight 'W' of shape [8, 4], i.e. 8 inputs and 4 outputs, but layer 'fc1' declares inFeatures 8 and outFeatures 5.",
     );
     expectWeightError(
-      () => mapOnnxToLayers(g, withLayer(MATMUL_LAYERS, 3, { bias: false }), 'matmul.onnx'),
+      () => mapOnnx(g, withLayer(MATMUL_LAYERS, 3, { bias: false }), 'matmul.onnx'),
       "matmul.onnx: node '/Add' (Add) adds a bias but layer 'fc1' declares bias: false; set bias: true on the layer, or export the model without a bias.",
     );
     expectWeightError(
-      () => mapOnnxToLayers(g, withLayer(MATMUL_LAYERS, 4, { bias: true }), 'matmul.onnx'),
+      () => mapOnnx(g, withLayer(MATMUL_LAYERS, 4, { bias: true }), 'matmul.onnx'),
       "matmul.onnx: node '/fc2/MatMul' (MatMul) adds no bias but layer 'fc2' declares bias: true; set bias: false on the layer.",
     );
     expectWeightError(
-      () => mapOnnxToLayers(editInitializers(g, (m) => m.delete('b')), MATMUL_LAYERS, 'matmul.onnx'),
+      () => mapOnnx(editInitializers(g, (m) => m.delete('b')), MATMUL_LAYERS, 'matmul.onnx'),
       "matmul.onnx: node '/Add' (Add) reads bias 'b', which is neither an initializer nor a Constant, so layer 'fc1' gets no bias.",
     );
     expectWeightError(
-      () => mapOnnxToLayers(editInitializers(g, (m) => m.delete('onnx::MatMul_24')), MATMUL_LAYERS, 'matmul.onnx'),
+      () => mapOnnx(editInitializers(g, (m) => m.delete('onnx::MatMul_24')), MATMUL_LAYERS, 'matmul.onnx'),
       "matmul.onnx: node '/fc2/MatMul' (MatMul) reads weight 'onnx::MatMul_24', which is neither an initializer nor a Constant, so layer 'fc2' gets no weights.",
     );
     // The bias may come first: Add(b, MatMul(x, W)).
     const swapped = editNode(g, '/Add', (n) => ({ ...n, inputs: [n.inputs[1]!, n.inputs[0]!] }));
-    expect(plainMap(mapOnnxToLayers(swapped, MATMUL_LAYERS, 'matmul.onnx'))).toEqual(expectedWeights('matmul.weights.json'));
+    expect(plainMap(mapOnnx(swapped, MATMUL_LAYERS, 'matmul.onnx'))).toEqual(expectedWeights('matmul.weights.json'));
   });
 });

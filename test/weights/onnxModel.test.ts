@@ -3,7 +3,6 @@
  * same weights taken straight from PyTorch's state_dict (written beside it when it was exported),
  * and its RTL matches the reference model. Bad ONNX files stop the build with the node named.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import { conv2d, dense, flatten, maxPool2d, network } from '../../generator/dsl/
 import { noLocations } from '../../generator/load/locations.ts';
 import { compileNetwork, prepareNetwork } from '../../generator/pipeline/buildDesign.ts';
 import { simulate } from '../../generator/run/simulate.ts';
-import { buildInto, tempDir } from '../support/designs.ts';
+import { buildInto, runMain, tempDir } from '../support/designs.ts';
 
 const FIXTURES = path.resolve('test/fixtures/onnx');
 
@@ -54,11 +53,11 @@ describe('ONNX models exported from PyTorch', () => {
 
 describe('bad ONNX input stops the build, names the node and writes nothing', () => {
   const dir = tempDir();
-  const run = (modelText: string) => {
+  const run = async (modelText: string) => {
     const file = path.join(dir, 'bad.ts');
     writeFileSync(file, modelText);
     const out = path.join(dir, 'out');
-    const r = spawnSync(process.execPath, ['bin/potgen.js', 'build', file, '-o', out], { encoding: 'utf8' });
+    const r = await runMain('build', file, '-o', out);
     return { status: r.status, stderr: r.stderr, wrote: existsSync(out) };
   };
   const model = (weights: string, layers: string) => `import { conv2d, dense, flatten, maxPool2d, network } from 'potgen';
@@ -77,33 +76,33 @@ ${layers}
     dense({ name: 'fc1', outFeatures: 4 }),
     dense({ name: 'fc2', outFeatures: 3, activation: 'none' }),`;
 
-  it('an unsupported operator', () => {
-    const r = run(model(path.join(FIXTURES, 'sigmoid.onnx'), `    conv2d({ name: 'conv1', outChannels: 2, kernel: 3 }),
+  it('an unsupported operator', async () => {
+    const r = await run(model(path.join(FIXTURES, 'sigmoid.onnx'), `    conv2d({ name: 'conv1', outChannels: 2, kernel: 3 }),
     flatten(),
     dense({ name: 'fc1', outFeatures: 3, activation: 'none' }),`));
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^.*bad\.ts:5:3: error: .*sigmoid\.onnx: node '[^']+' \(Sigmoid\) is not supported; potgen imports Conv, Relu, MaxPool, Flatten\/Reshape, Gemm, MatMul\+Add\.?$/m);
+    expect(r.stderr).toMatch(/^.*bad\.ts:5:3: error: .*sigmoid\.onnx: node '[^']+' \(Sigmoid\) is not supported; potgen imports Conv, Gemm\/MatMul, MaxPool, AveragePool\/GlobalAveragePool, Flatten\/Reshape and Relu \(the bias of a MatMul comes from the Add after it\)\.$/m);
     expect(r.wrote).toBe(false);
   });
 
-  it('a layer count that does not match', () => {
-    const r = run(model(path.join(FIXTURES, 'tiny.onnx'), tinyLayers.split('\n').slice(0, 4).join('\n')));
+  it('a layer count that does not match', async () => {
+    const r = await run(model(path.join(FIXTURES, 'tiny.onnx'), tinyLayers.split('\n').slice(0, 4).join('\n')));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/tiny\.onnx: the ONNX graph has 5 layers .* but the network declares 4 .*; node '[^']+' \(Gemm\) has no matching layer\./);
     expect(r.wrote).toBe(false);
   });
 
-  it('a kernel that does not match', () => {
-    const r = run(model(path.join(FIXTURES, 'tiny.onnx'), tinyLayers.replace("kernel: 3, padding: 'same'", 'kernel: 1')));
+  it('a kernel that does not match', async () => {
+    const r = await run(model(path.join(FIXTURES, 'tiny.onnx'), tinyLayers.replace("kernel: 3, padding: 'same'", 'kernel: 1')));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/tiny\.onnx: node '[^']+' \(Conv\) has kernel 3x3 but layer 'conv1' declares kernel 1\./);
     expect(r.wrote).toBe(false);
   });
 
-  it('a corrupt file', () => {
+  it('a corrupt file', async () => {
     const file = path.join(dir, 'corrupt.onnx');
     writeFileSync(file, Buffer.from('this is not protobuf at all, just text'));
-    const r = run(model(file, tinyLayers));
+    const r = await run(model(file, tinyLayers));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/corrupt\.onnx is not a valid ONNX model: /);
     expect(r.wrote).toBe(false);

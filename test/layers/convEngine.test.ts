@@ -1,7 +1,6 @@
 /** ROM word layout, against words assembled by hand for a tiny layer. */
 import { describe, expect, it } from 'vitest';
-import { biasRomWords, weightRomWords } from '../../generator/emit/emitDesign.ts';
-import type { ConvLayerHW } from '../../generator/ir/types.ts';
+import { biasRomWords, weightRomWords, type ConvHW } from '../../generator/layers/convEngine.ts';
 
 // 1x1 kernel, 2 input channels, 4 output channels, PE 2, SIMD 1: two PE groups, two SIMD groups,
 // so word f = p·2 + g holds lanes (o = 2p + l, c = g) with lane l = 1 in the high bits.
@@ -22,7 +21,7 @@ const layer = {
   bias: [1, -1, 5, -6],
   shift: 2,
   widths: { product: 8, accumulator: 10, requant: 6 },
-} as unknown as ConvLayerHW;
+} as unknown as ConvHW;
 
 describe('ROM layout', () => {
   it('orders weight words pe-group > kernel > simd-group, lane 0 in the low bits', () => {

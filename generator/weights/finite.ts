@@ -1,13 +1,7 @@
-/** Weight-file readers (.npy, .npz, JSON), a seeded PRNG, and checks shared by them. */
+/** The check every weight reader shares: every value is a finite number. */
 
 import { WeightFileError } from '../core/errors.ts';
 import { formatIndex, unravelIndex, type NdArray } from '../core/tensors.ts';
-
-export { readNpy, writeNpy } from './npy.ts';
-export { unravelIndex, formatIndex, type NdArray } from '../core/tensors.ts';
-export { readNpz, writeNpz, writeZip, crc32 } from './npz.ts';
-export { readJsonTensors } from './json.ts';
-export { createRng, type Rng } from '../core/rng.ts';
 
 /**
  * Throws a WeightFileError naming the tensor, the flat index and the multi-dimensional index of

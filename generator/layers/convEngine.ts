@@ -1,0 +1,417 @@
+/**
+ * The engine behind conv2d and dense (templates/lib/potgen_conv_layer.v): a PE × SIMD array of
+ * shift units (PoT) or multipliers (uniform) over potgen_window, with pipelined adder trees,
+ * accumulation over the folds and requantisation. A dense layer is a convolution whose kernel
+ * covers the whole (square) input map, so both kinds share everything here: quantisation, the
+ * integer reference, widths, folding, ROM layout and template parameters.
+ */
+import { convAccumulators, convRequantised } from '../arith/conv.ts';
+import {
+  calibrateShift,
+  potMaxCode,
+  quantiseBias,
+  quantisePot,
+  quantiseUniform,
+  roundingOffset,
+  signedBits,
+} from '../arith/rules.ts';
+import { PotgenError } from '../core/errors.ts';
+import { formatShape, type FeatureMap, type Shape } from '../core/shapes.ts';
+import { addressBits, twosComplement } from '../core/verilog.ts';
+import type { WeightQuantOptions } from '../dsl/types.ts';
+import type { AttributeTable, ChainContext, LayerFile, HardwareFields, LayerIRBase, LayerSpecBase, Parameter, QuantiseInput } from './kind.ts';
+import { divisors, LIMITS } from './limits.ts';
+import { outputFifoDepth, windowBufferRows, windowCyclesPerFrame, type WindowGeometry } from './window.ts';
+
+// ------------------------------------------------------------------ spec
+
+/** What every weighted layer (conv2d, dense) declares after its shape: arithmetic and array size. */
+export const WEIGHTED_ATTRIBUTES: AttributeTable = {
+  bias: { type: 'bool', default: true },
+  weights: { type: 'quant', default: { kind: 'pot', bits: 4 } },
+  activationBits: { type: 'int', ...LIMITS.activationBits, default: 8 },
+  pe: { type: 'int', min: 1, max: 4096, default: 1 },
+  simd: { type: 'int', min: 1, max: 4096, default: 1 },
+  shift: { type: 'int', min: 0, max: 62, optional: true },
+  activation: { type: 'enum', values: ['relu', 'none'], default: 'relu' },
+};
+
+/** What validated conv2d and dense layers share. */
+export interface WeightedSpec extends LayerSpecBase {
+  readonly kind: 'conv2d' | 'dense';
+  readonly bias: boolean;
+  readonly weights: WeightQuantOptions;
+  readonly activationBits: number;
+  readonly pe: number;
+  readonly simd: number;
+  readonly shift: number | undefined;
+  readonly activation: 'relu' | 'none';
+}
+
+/** The rules every weighted layer keeps: folding factors divide, signed outputs only at the end. */
+export function checkWeightedChain(spec: WeightedSpec, outputs: number, outName: string, ctx: ChainContext): void {
+  if (outputs % spec.pe !== 0) {
+    ctx.error('pe', `${ctx.label}: pe = ${spec.pe} does not divide ${outName} = ${outputs}.`, `Choose pe from ${divisors(outputs).join(', ')}.`);
+  }
+  if (ctx.input && ctx.input.channels % spec.simd !== 0) {
+    ctx.error('simd', `${ctx.label}: simd = ${spec.simd} does not divide the ${ctx.input.channels} input channels.`, `Choose simd from ${divisors(ctx.input.channels).join(', ')}.`);
+  }
+  if (spec.activation === 'none' && !ctx.isLastWeighted) {
+    ctx.error('activation', `${ctx.label}: activation 'none' gives signed outputs, which only the last weighted layer may have.`, "Use activation 'relu', or make this the last layer.");
+  }
+}
+
+// ------------------------------------------------------------------ integer IR
+
+/** A conv or dense layer in integers: weights [o][ky][kx][c], bias in accumulator units, requant shift. */
+export interface ConvIR extends LayerIRBase, WindowGeometry {
+  readonly kind: 'conv2d' | 'dense';
+  readonly quant: 'pot' | 'uniform';
+  readonly weightBits: number;
+  /** Hardware codes: PoT sign|m, or uniform two's complement, `weightBits` wide. */
+  readonly weightCodes: readonly number[];
+  /** The integers the codes stand for. */
+  readonly weightValues: readonly number[];
+  /** Weights ≈ v · 2^weightExponent. */
+  readonly weightExponent: number;
+  readonly bias: readonly number[];
+  readonly shift: number;
+  /** ReLU and unsigned outputs; false: signed outputs (the last weighted layer only). */
+  readonly relu: boolean;
+  readonly pe: number;
+  readonly simd: number;
+}
+
+/** Reorders a PyTorch [o][c][ky][kx] weight tensor to potgen's [o][ky][kx][c] (channels innermost). */
+export function toChannelsLast(w: ArrayLike<number>, oc: number, c: number, k: number): Float64Array {
+  const out = new Float64Array(oc * c * k * k);
+  for (let o = 0; o < oc; o++)
+    for (let ci = 0; ci < c; ci++)
+      for (let ky = 0; ky < k; ky++)
+        for (let kx = 0; kx < k; kx++) out[((o * k + ky) * k + kx) * c + ci] = w[((o * c + ci) * k + ky) * k + kx]!;
+  return out;
+}
+
+/**
+ * Quantises a weighted layer: codes and values of its weights, its bias in accumulator units, and
+ * (unless the model gives one) the smallest requantisation shift that fits the calibration peak.
+ * `weights` is the float tensor in PyTorch's [o][c][k][k] order (a dense weight [out, C·H·W] is
+ * that of a whole-map convolution).
+ */
+export function quantiseConv(spec: WeightedSpec, q: QuantiseInput, geometry: WindowGeometry & { readonly outChannels: number; readonly output: Shape }): ConvIR {
+  const { outChannels, kernel } = geometry;
+  const weight = q.tensors.weight;
+  if (!weight) throw new PotgenError(`Layer ${spec.name} has no weights.`);
+  const floats = toChannelsLast(weight.data, outChannels, q.input.channels, kernel);
+  const w = spec.weights.kind === 'pot' ? quantisePot(floats, spec.weights.bits) : quantiseUniform(floats, spec.weights.bits);
+  const floatBias = spec.bias ? q.tensors.bias?.data : undefined;
+  const bias = Array.from({ length: outChannels }, (_, o) => (floatBias ? quantiseBias(floatBias[o]!, q.inputExponent + w.exponent) : 0));
+  const relu = spec.activation === 'relu';
+  const layer: ConvIR = {
+    kind: spec.kind,
+    name: spec.name,
+    input: q.input,
+    output: geometry.output,
+    inputBits: q.inputBits,
+    outputBits: spec.activationBits,
+    outputSigned: !relu,
+    inputExponent: q.inputExponent,
+    outputExponent: 0,
+    kernel,
+    stride: geometry.stride,
+    pad: geometry.pad,
+    quant: spec.weights.kind,
+    weightBits: spec.weights.bits,
+    weightCodes: Array.from(w.codes),
+    weightValues: Array.from(w.values),
+    weightExponent: w.exponent,
+    bias,
+    shift: 0,
+    relu,
+    pe: spec.pe,
+    simd: spec.simd,
+  };
+  let shift = spec.shift;
+  if (shift === undefined) {
+    // Unsigned outputs fit the peak into `bits`; signed ones fit the largest magnitude into bits − 1.
+    let peak = 0;
+    for (const x of q.samples) {
+      for (const v of convAccumulators(x, layer).data) peak = Math.max(peak, relu ? v : Math.abs(v));
+    }
+    shift = calibrateShift(peak, relu ? spec.activationBits : spec.activationBits - 1);
+  }
+  return { ...layer, shift, outputExponent: q.inputExponent + w.exponent + shift };
+}
+
+/** The integer reference: exactly what potgen_conv_layer computes. */
+export function runConv(ir: ConvIR, x: FeatureMap): FeatureMap {
+  return convRequantised(x, ir, ir.shift, ir.outputBits, ir.relu);
+}
+
+// ------------------------------------------------------------------ hardware IR
+
+/** Bit widths of the datapath, all from exact worst-case bounds. */
+export interface ConvWidths {
+  /** Signed width of one product (activation × weight). */
+  readonly product: number;
+  /** Signed width of the accumulator: holds Σ|x·w| over the fan-in for the worst channel. */
+  readonly accumulator: number;
+  /** Signed width after adding bias and the rounding offset. */
+  readonly requant: number;
+}
+
+/** How the layer's work is folded onto its PE × SIMD array. */
+export interface ConvFolding {
+  /** Output-channel groups: outChannels / pe. */
+  readonly peFolds: number;
+  /** Input-channel groups: inChannels / simd. */
+  readonly simdFolds: number;
+  /** Cycles per output-channel group: kernel² · simdFolds. */
+  readonly accumulateCycles: number;
+  /** Cycles per output pixel: peFolds · accumulateCycles (also the weight ROM depth). */
+  readonly cyclesPerPixel: number;
+}
+
+/** A conv or dense layer ready for emission. */
+export interface ConvHW extends ConvIR, HardwareFields {
+  readonly widths: ConvWidths;
+  readonly folding: ConvFolding;
+  /** Rows held by the line buffer (ring of whole input rows). */
+  readonly bufferRows: number;
+  /** Depth of the output FIFO that absorbs the pipeline on back-pressure. */
+  readonly fifoDepth: number;
+  /** Largest shift in use (PoT): the barrel shifters' range. */
+  readonly maxShift: number;
+}
+
+/** The exact reference model computes in doubles; wider accumulators would lose bits. */
+export const MAX_ACCUMULATOR_BITS = 52;
+
+/**
+ * Widths of products, accumulator and requantisation sum. Each is at least what the RTL's
+ * structure needs (a product holds a whole activation and its sign), so that a layer whose weights
+ * are all zero (a pruned layer) still builds: it outputs its requantised bias.
+ */
+export function convWidths(layer: ConvIR): ConvWidths {
+  const amax = 2 ** layer.inputBits - 1;
+  const fanIn = layer.kernel * layer.kernel * layer.input.channels;
+  let maxWeight = 0;
+  let accBound = 0;
+  let requantBound = 0;
+  for (let o = 0; o < layer.output.channels; o++) {
+    let sum = 0;
+    for (let i = 0; i < fanIn; i++) {
+      const v = Math.abs(layer.weightValues[o * fanIn + i]!);
+      maxWeight = Math.max(maxWeight, v);
+      sum += v * amax;
+    }
+    accBound = Math.max(accBound, sum);
+    requantBound = Math.max(requantBound, sum + Math.abs(layer.bias[o]!) + roundingOffset(layer.shift));
+  }
+  const product = Math.max(signedBits(amax * maxWeight), layer.inputBits + 1);
+  const accumulator = Math.max(signedBits(accBound), product);
+  const widths = { product, accumulator, requant: Math.max(signedBits(requantBound), accumulator) };
+  if (widths.requant > MAX_ACCUMULATOR_BITS) {
+    throw new PotgenError(
+      `Layer ${layer.name} needs a ${widths.requant}-bit accumulator (its weights span too many power-of-two levels); ` +
+        `potgen supports at most ${MAX_ACCUMULATOR_BITS} bits. Use fewer weight bits or prune the smallest weights.`,
+    );
+  }
+  return widths;
+}
+
+/** How the work maps onto the array: loops are pe-group ⊃ kernel row ⊃ kernel column ⊃ simd-group. */
+export function convFolding(layer: ConvIR): ConvFolding {
+  const peFolds = layer.output.channels / layer.pe;
+  const simdFolds = layer.input.channels / layer.simd;
+  const accumulateCycles = layer.kernel * layer.kernel * simdFolds;
+  return { peFolds, simdFolds, accumulateCycles, cyclesPerPixel: peFolds * accumulateCycles };
+}
+
+/** Pipeline stages from issuing a fold step to writing the output FIFO (see potgen_conv_layer.v). */
+export function convPipelineLatency(simd: number): number {
+  const treeLevels = Math.ceil(Math.log2(simd));
+  return 1 /* buffer + ROM read */ + 1 /* products */ + treeLevels + 1 /* accumulate */ + 2 /* requantise */;
+}
+
+/** The largest left shift a PoT weight of this layer applies (0 for uniform layers). */
+function maxShift(layer: ConvIR): number {
+  if (layer.quant !== 'pot') return 0;
+  const mask = potMaxCode(layer.weightBits);
+  return layer.weightCodes.reduce((max, code) => Math.max(max, (code & mask) - 1), 0);
+}
+
+/** Widths, folding, buffers and timing. */
+export function lowerConv(layer: ConvIR, moduleName: string): ConvHW {
+  const folding = convFolding(layer);
+  return {
+    ...layer,
+    moduleName,
+    widths: convWidths(layer),
+    folding,
+    bufferRows: windowBufferRows(layer),
+    fifoDepth: outputFifoDepth(convPipelineLatency(layer.simd), folding.cyclesPerPixel),
+    maxShift: maxShift(layer),
+    cyclesPerFrame: windowCyclesPerFrame(layer.input, layer.output, folding.cyclesPerPixel),
+  };
+}
+
+// ------------------------------------------------------------------ emission
+
+/** Weight ROM words in fold order: f = ((p·K + ky)·K + kx)·CG + g. */
+export function weightRomWords(layer: ConvHW): bigint[] {
+  const { kernel: k, pe, simd, weightBits: wb } = layer;
+  const c = layer.input.channels;
+  const words: bigint[] = [];
+  for (let p = 0; p < layer.folding.peFolds; p++)
+    for (let ky = 0; ky < k; ky++)
+      for (let kx = 0; kx < k; kx++)
+        for (let g = 0; g < layer.folding.simdFolds; g++) {
+          let word = 0n;
+          for (let l = pe - 1; l >= 0; l--)
+            for (let i = simd - 1; i >= 0; i--) {
+              const o = p * pe + l;
+              const code = layer.weightCodes[((o * k + ky) * k + kx) * c + g * simd + i]!;
+              word = (word << BigInt(wb)) | BigInt(code);
+            }
+          words.push(word);
+        }
+  return words;
+}
+
+/** Bias ROM words, one per PE group: bias + rounding offset per lane. */
+export function biasRomWords(layer: ConvHW): bigint[] {
+  const width = layer.widths.requant;
+  const words: bigint[] = [];
+  for (let p = 0; p < layer.folding.peFolds; p++) {
+    let word = 0n;
+    for (let l = layer.pe - 1; l >= 0; l--) {
+      word = (word << BigInt(width)) | twosComplement(layer.bias[p * layer.pe + l]! + roundingOffset(layer.shift), width);
+    }
+    words.push(word);
+  }
+  return words;
+}
+
+/** Module suffixes of the two ROMs beside the layer's wrapper. */
+export const CONV_HELPER_MODULES = ['_weights', '_bias'] as const;
+
+/** The wrapper that sets potgen_conv_layer's parameters, and its weight and bias ROMs. */
+export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
+  const { folding, widths } = layer;
+  const weightsModule = `${layer.moduleName}_weights`;
+  const biasModule = `${layer.moduleName}_bias`;
+  const weightWord = layer.pe * layer.simd * layer.weightBits;
+  const biasWord = layer.pe * widths.requant;
+  const parameters: Parameter[] = (
+    [
+      ['H', layer.input.height],
+      ['W', layer.input.width],
+      ['C', layer.input.channels],
+      ['OC', layer.output.channels],
+      ['K', layer.kernel],
+      ['S', layer.stride],
+      ['PAD', layer.pad],
+      ['PE', layer.pe],
+      ['SIMD', layer.simd],
+      ['AB_IN', layer.inputBits],
+      ['AB_OUT', layer.outputBits],
+      ['WB', layer.weightBits],
+      ['MODE_POT', layer.quant === 'pot' ? 1 : 0],
+      ['PW', widths.product],
+      ['SW', widths.accumulator],
+      ['RQW', widths.requant],
+      ['SHIFT', layer.shift],
+      ['RELU', layer.relu ? 1 : 0],
+      ['R', layer.bufferRows],
+      ['FIFO_DEPTH', layer.fifoDepth],
+    ] as const
+  ).map(([name, value]) => ({ name, value }));
+  const wrapper: LayerFile = {
+    kind: 'template',
+    module: layer.moduleName,
+    template: 'conv_layer.v.hbs',
+    values: {
+      layer: layer.name,
+      kernel: layer.kernel,
+      stride: layer.stride,
+      pad: layer.pad,
+      inShape: formatShape(layer.input),
+      outShape: formatShape(layer.output),
+      quantLabel: `${layer.weightBits}-bit ${layer.quant === 'pot' ? 'power-of-two' : 'uniform'}`,
+      kindLabel,
+      activationLabel: layer.relu ? `ReLU, ${layer.outputBits}-bit unsigned outputs` : `no ReLU, ${layer.outputBits}-bit signed outputs`,
+      weightExponent: layer.weightExponent,
+      shift: layer.shift,
+      pe: layer.pe,
+      simd: layer.simd,
+      cyclesPerPixel: folding.cyclesPerPixel,
+      cyclesPerFrame: layer.cyclesPerFrame,
+      productWidth: widths.product,
+      accWidth: widths.accumulator,
+      requantWidth: widths.requant,
+      inWidthMsb: layer.input.channels * layer.inputBits - 1,
+      outWidthMsb: layer.output.channels * layer.outputBits - 1,
+      weightAddrMsb: addressBits(folding.cyclesPerPixel) - 1,
+      weightWordMsb: weightWord - 1,
+      biasAddrMsb: addressBits(folding.peFolds) - 1,
+      biasWordMsb: biasWord - 1,
+      parameters,
+      weightsModule,
+      biasModule,
+    },
+  };
+  return [
+    wrapper,
+    {
+      kind: 'rom',
+      module: weightsModule,
+      rom: {
+        words: weightRomWords(layer),
+        width: weightWord,
+        description: `Weight ROM of ${layer.name}: word f holds the ${layer.pe}x${layer.simd} ${layer.quant === 'pot' ? 'PoT codes {sign, m}' : "two's-complement weights"} of fold step f (pe-group > ky > kx > simd-group).`,
+        layout: `code of output lane l, input lane i at [(l*${layer.simd} + i)*${layer.weightBits} +: ${layer.weightBits}].`,
+      },
+    },
+    {
+      kind: 'rom',
+      module: biasModule,
+      rom: {
+        words: biasRomWords(layer),
+        width: biasWord,
+        description: `Bias ROM of ${layer.name}: per PE group, bias + 2^(shift-1) rounding offset, in accumulator units.`,
+        layout: `lane l at [l*${widths.requant} +: ${widths.requant}], two's complement.`,
+      },
+    },
+  ];
+}
+
+/** The layer's line in the build summary. */
+export function describeConv(l: ConvHW): string {
+  const zeros = l.weightValues.filter((v) => v === 0).length;
+  return (
+    `${l.name} (${l.kind}): ${formatShape(l.input)} -> ${formatShape(l.output)}, ${l.weightBits}-bit ${l.quant} weights (${zeros}/${l.weightValues.length} zero), ` +
+    `PE ${l.pe} x SIMD ${l.simd}, ${l.folding.cyclesPerPixel} cycles/pixel, accumulator ${l.widths.accumulator} bits, shift ${l.shift}, ` +
+    `${l.cyclesPerFrame} cycles/frame`
+  );
+}
+
+/** The layer's facts in potgen.json. */
+export function manifestConv(layer: ConvHW): Readonly<Record<string, unknown>> {
+  return {
+    quant: layer.quant,
+    weightBits: layer.weightBits,
+    pe: layer.pe,
+    simd: layer.simd,
+    cyclesPerPixel: layer.folding.cyclesPerPixel,
+    widths: layer.widths,
+    zeroWeights: layer.weightValues.filter((v) => v === 0).length,
+    weights: layer.weightValues.length,
+    shift: layer.shift,
+  };
+}
+
+/** A float convolution's bias, when the layer has one. */
+export function floatBias(spec: WeightedSpec, bias: { readonly data: Float64Array } | undefined): Float64Array | undefined {
+  return spec.bias ? bias?.data : undefined;
+}
