@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The potgen command: runs the TypeScript sources directly through tsx, so there is no build step.
-import { register } from 'tsx/esm/api';
+// The potgen command: runs the compiled bundle (dist/potgen.mjs), first rebuilding it from the
+// TypeScript sources if any of them changed since it was built (see scripts/build.js).
+import { ensureBuilt } from '../scripts/build.js';
 
-register();
-const { main } = await import('../generator/cli/main.ts');
+const bundle = await ensureBuilt();
+const { main } = await import(bundle);
 process.exitCode = await main(process.argv);
