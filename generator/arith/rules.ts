@@ -48,9 +48,13 @@ export function nearestPowerOfTwo(magnitude: number): number {
   return magnitude >= 1.5 * 2 ** k ? k + 1 : k;
 }
 
-/** A layer's weights quantised: integer values, their hardware codes and the layer exponent e. */
+/**
+ * A layer's weights quantised: integer values, their hardware codes and the layer exponent e.
+ * Values are doubles, exact to 2^53: a 7- or 8-bit PoT weight can be 2^62 or 2^126, which an
+ * Int32Array would wrap, and the width pass must see the true magnitude to refuse such a layer.
+ */
 export interface QuantisedWeights {
-  readonly values: Int32Array;
+  readonly values: Float64Array;
   readonly codes: Int32Array;
   readonly exponent: number;
 }
@@ -70,7 +74,7 @@ export function quantisePot(weights: ArrayLike<number>, bits: number): Quantised
   const maxCode = potMaxCode(bits);
   let maxAbs = 0;
   for (let i = 0; i < weights.length; i++) maxAbs = Math.max(maxAbs, Math.abs(weights[i]!));
-  const values = new Int32Array(weights.length);
+  const values = new Float64Array(weights.length);
   const codes = new Int32Array(weights.length);
   if (maxAbs === 0) return { values, codes, exponent: 0 };
   const top = nearestPowerOfTwo(maxAbs);
@@ -104,7 +108,7 @@ export function quantiseUniform(weights: ArrayLike<number>, bits: number): Quant
   const q = uniformMaxValue(bits);
   let maxAbs = 0;
   for (let i = 0; i < weights.length; i++) maxAbs = Math.max(maxAbs, Math.abs(weights[i]!));
-  const values = new Int32Array(weights.length);
+  const values = new Float64Array(weights.length);
   const codes = new Int32Array(weights.length);
   if (maxAbs === 0) return { values, codes, exponent: 0 };
   const e = Math.ceil(Math.log2(maxAbs / q));

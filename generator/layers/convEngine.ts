@@ -208,16 +208,18 @@ export function convWidths(layer: ConvIR): ConvWidths {
     accBound = Math.max(accBound, sum);
     requantBound = Math.max(requantBound, sum + Math.abs(layer.bias[o]!) + roundingOffset(layer.shift));
   }
-  const product = Math.max(signedBits(amax * maxWeight), layer.inputBits + 1);
-  const accumulator = Math.max(signedBits(accBound), product);
-  const widths = { product, accumulator, requant: Math.max(signedBits(requantBound), accumulator) };
-  if (widths.requant > MAX_ACCUMULATOR_BITS) {
+  // Refuse before sizing: the bounds are sums of doubles, exact only below 2^53 (one 7- or 8-bit
+  // PoT weight alone can be 2^62 or 2^126), and every width below is at most the requant width.
+  if (requantBound > 2 ** (MAX_ACCUMULATOR_BITS - 1) - 1) {
+    const needed = Number.isSafeInteger(requantBound) ? signedBits(requantBound) : Math.floor(Math.log2(requantBound)) + 2;
     throw new PotgenError(
-      `Layer ${layer.name} needs a ${widths.requant}-bit accumulator (its weights span too many power-of-two levels); ` +
+      `Layer ${layer.name} needs a ${needed}-bit accumulator (its weights span too many power-of-two levels); ` +
         `potgen supports at most ${MAX_ACCUMULATOR_BITS} bits. Use fewer weight bits or prune the smallest weights.`,
     );
   }
-  return widths;
+  const product = Math.max(signedBits(amax * maxWeight), layer.inputBits + 1);
+  const accumulator = Math.max(signedBits(accBound), product);
+  return { product, accumulator, requant: Math.max(signedBits(requantBound), accumulator) };
 }
 
 /** How the work maps onto the array: loops are pe-group ⊃ kernel row ⊃ kernel column ⊃ simd-group. */

@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PotgenError } from '../../generator/core/errors.ts';
 import type { FeatureMap } from '../../generator/core/shapes.ts';
 import { conv2d, network, pot, uniform } from '../../generator/dsl/index.ts';
 import type { WeightQuantOptions } from '../../generator/dsl/types.ts';
@@ -109,5 +110,40 @@ describe.each<[string, WeightQuantOptions]>([
     expect(sim.log).toContain(`${4 * 25 + 1} passed, 0 failed`);
     expect(sim.ok).toBe(true);
     expect((await lint(built.out)).log).toBe('');
+  });
+});
+
+describe('PoT weights that span many power-of-two levels (7 bits: up to 62)', () => {
+  const spanNetwork = (dir: string, levels: number) => {
+    // Output 0 weighs channel c by 2^-c, output 1 by -2^-c: the codes span `levels` levels.
+    const data = [0, 1].flatMap((o) => Array.from({ length: levels }, (_, c) => (o ? -1 : 1) * 2 ** -c));
+    writeFileSync(path.join(dir, `span${levels}.json`), JSON.stringify({ 'conv.weight': { shape: [2, levels, 1, 1], data }, 'conv.bias': [0, 0] }));
+    return network({
+      name: `span${levels}`,
+      input: { height: 3, width: 3, channels: levels },
+      weights: `span${levels}.json`,
+      layers: [conv2d({ name: 'conv', outChannels: 2, kernel: 1, weights: pot({ bits: 7 }), pe: 2, simd: levels / 4 })],
+    });
+  };
+
+  it('keeps 36 levels exact (products beyond 32 bits) and matches in RTL', async () => {
+    const dir = tempDir();
+    const built = buildInto(dir, spanNetwork(dir, 36));
+    const layer = built.hw.layers[0] as ConvHW;
+    expect(layer.maxShift).toBe(35);
+    expect(Math.max(...layer.weightValues)).toBe(2 ** 35);
+    // Product: 255·2^35 < 2^43, signed 44 bits; accumulator: 255·(2^36 − 1) < 2^44, signed 45.
+    expect(layer.widths).toEqual({ product: 44, accumulator: 45, requant: 45 });
+    const sim = await simulate(built.out);
+    expect(sim.log).toContain(`${4 * 9 + 1} passed, 0 failed`);
+    expect(sim.ok).toBe(true);
+  });
+
+  it('refuses 60 levels, whose accumulator could not be exact, with the width it would need', () => {
+    const dir = tempDir();
+    expect(() => buildInto(dir, spanNetwork(dir, 60))).toThrow(
+      // 255·(2^60 − 1) < 2^68: a signed 69-bit accumulator.
+      new PotgenError('Layer conv needs a 69-bit accumulator (its weights span too many power-of-two levels); potgen supports at most 52 bits. Use fewer weight bits or prune the smallest weights.'),
+    );
   });
 });
