@@ -4,8 +4,9 @@
  * `file:line:col` without the DSL itself knowing about files.
  */
 import type { SourceLocation } from '../core/errors.ts';
+import { displayPath } from '../core/paths.ts';
 
-/** The location of a DSL call and of each property of its object-literal argument (dotted paths). */
+/** The location of a DSL call and of each property of its object-literal argument (dotted paths), with absolute file paths. */
 export interface CallSite {
   readonly call: SourceLocation;
   readonly props: Readonly<Record<string, SourceLocation>>;
@@ -30,7 +31,8 @@ export class CallSiteRecorder implements Locator {
   locate(value: object, path?: string): SourceLocation | undefined {
     const site = this.sites.get(value);
     if (!site) return undefined;
-    return (path !== undefined ? site.props[path] : undefined) ?? site.call;
+    const at = (path !== undefined ? site.props[path] : undefined) ?? site.call;
+    return { ...at, file: displayPath(at.file) };
   }
 }
 

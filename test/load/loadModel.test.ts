@@ -278,3 +278,43 @@ export default network({ name: 'x', input: { height: x, width: 1, channels: 1 },
     ]);
   });
 });
+
+describe('the cache of compiled models', () => {
+  it('loads an unchanged model without compiling it again, and notices a change in a helper or an imported JSON file', () => {
+    const dir = write('cached', {
+      'model.ts': `import { conv2d, network, randomWeights } from 'potgen';
+import { channels } from './helper.ts';
+
+export default network({
+  name: 'cached',
+  input: { height: 8, width: 8, channels: 3 },
+  weights: randomWeights(1),
+  layers: [conv2d({ name: 'conv1', outChannels: channels(), kernel: 3, pe: 3 })],
+});
+`,
+      'helper.ts': `import sizes from './sizes.json';
+export function channels(): number {
+  return sizes.out;
+}
+`,
+      'sizes.json': '{ "out": 8 }',
+    });
+    const file = path.join(dir, 'model.ts');
+    const out = (m: ReturnType<typeof loadModel>) => (m.network.layers[0] as RawConv2d).outChannels;
+    const first = loadModel(file);
+    expect([first.fromCache, out(first)]).toEqual([false, 8]);
+    const second = loadModel(file);
+    expect([second.fromCache, out(second)]).toEqual([true, 8]);
+    // Locations from a cached load are those of a fresh one.
+    const layer = second.network.layers[0]!;
+    expect(second.locator.locate(layer, 'pe')).toEqual(first.locator.locate(first.network.layers[0]!, 'pe'));
+    expect(second.locator.locate(layer, 'pe')).toEqual(loc(file, 8, 72));
+    writeFileSync(path.join(dir, 'sizes.json'), '{ "out": 6 }');
+    const third = loadModel(file);
+    expect([third.fromCache, out(third)]).toEqual([false, 6]);
+    writeFileSync(path.join(dir, 'helper.ts'), 'export function channels(): number {\n  return 12;\n}\n');
+    const fourth = loadModel(file);
+    expect([fourth.fromCache, out(fourth)]).toEqual([false, 12]);
+    expect(loadModel(file, { cache: false }).fromCache).toBe(false);
+  });
+});
