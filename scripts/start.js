@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: from a fresh clone to the built-in LeNet-5 example built, scored, simulated and linted.
 // Plain Node with no dependencies, because it runs before `npm ci` has installed any.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,17 +55,48 @@ if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
 
 const potgen = (title, ...args) => run(title, process.execPath, ['bin/potgen.js', ...args], { capture: true });
 
+/** Runs potgen commands at once (one per core), then shows each one's output in order. */
+async function together(title, commands) {
+  process.stdout.write(`\n▸ ${title}  [${elapsed()}]\n`);
+  const runs = commands.map(
+    (args) =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, ['bin/potgen.js', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (b) => (out += b));
+        child.stderr.on('data', (b) => (err += b));
+        child.on('close', (status) => resolve({ args, status, out, err }));
+      }),
+  );
+  const results = await Promise.all(runs);
+  for (const r of results) {
+    process.stderr.write(r.err);
+    process.stdout.write(r.out);
+    if (r.status !== 0) {
+      process.stderr.write(`\nnpm start: "potgen ${r.args.join(' ')}" failed with exit code ${r.status}.\n`);
+      process.exit(1);
+    }
+  }
+  return results.map((r) => r.out + r.err);
+}
+
 const pot = potgen(`Building ${example} (LeNet-5, 4-bit power-of-two weights)`, 'build', example, '-o', 'rtl-out/lenet5');
 const uni = potgen('Building its uniform 4-bit baseline (real multipliers)', 'build', example, '--quant', 'uniform:4', '-o', 'rtl-out/lenet5_uniform4');
 const accuracy = potgen('Scoring the float and integer models on the 10,000 MNIST test images', 'eval', example);
-const potSim = potgen('Simulating the PoT design on 4 MNIST images under Icarus Verilog', 'sim', 'rtl-out/lenet5');
-const uniSim = potgen('Simulating the uniform design on 4 MNIST images under Icarus Verilog', 'sim', 'rtl-out/lenet5_uniform4');
-potgen('Linting the PoT design with Verilator -Wall', 'lint', 'rtl-out/lenet5');
-potgen('Linting the baseline', 'lint', 'rtl-out/lenet5_uniform4');
+const [potSim, uniSim] = await together('Simulating both designs on 4 MNIST images (potgen picks the fastest simulator installed)', [
+  ['sim', 'rtl-out/lenet5'],
+  ['sim', 'rtl-out/lenet5_uniform4'],
+]);
+await together('Linting both designs with Verilator -Wall', [
+  ['lint', 'rtl-out/lenet5'],
+  ['lint', 'rtl-out/lenet5_uniform4'],
+]);
 
 const cycles = (s) => /(\d+) cycles per inference/.exec(s)?.[1] ?? '?';
 const measured = (s) => /cycles per frame: measured (\d+)/.exec(s)?.[1] ?? '?';
 const checks = (s) => /^(\d+ passed, \d+ failed)$/m.exec(s)?.[1] ?? '?';
+const simulator = (s) => / with (Icarus Verilog|Verilator) /.exec(s)?.[1] ?? '?';
 const rows = accuracy.split('\n').filter((l) => l.startsWith('  ')).join('\n');
 process.stdout.write(`
 Done in ${elapsed()}.
@@ -73,7 +104,7 @@ Done in ${elapsed()}.
 ${accuracy.split('\n')[0]}
 ${rows}
 
-Simulation (every output checked against the bit-exact reference model):
+Simulation (every output checked against the bit-exact reference model, under ${simulator(potSim)}):
   PoT 4-bit      ${checks(potSim).padEnd(20)} ${measured(potSim)} cycles per inference measured, ${cycles(pot)} analytic
   uniform 4-bit  ${checks(uniSim).padEnd(20)} ${measured(uniSim)} cycles per inference measured, ${cycles(uni)} analytic
 
