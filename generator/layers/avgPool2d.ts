@@ -91,11 +91,13 @@ export const avgPool2d: LayerKind<AvgPool2dSpec, AvgPoolIR, AvgPoolIR & PoolHW> 
 
   onnx: {
     ops: ['AveragePool', 'GlobalAveragePool'],
+    foldsPad: true,
     import(node, layer, input) {
       if (node.opType === 'GlobalAveragePool') {
         if (!layer.global) {
           node.fail(`${node.label} averages the whole map, but layer '${layer.name}' declares a ${layer.kernel}x${layer.kernel} window; use avgPool2d({ name: '${layer.name}', global: true }).`);
         }
+        node.checkPads(0, layer.name);
         return {};
       }
       const w = geometry(layer, input);
@@ -110,7 +112,8 @@ export const avgPool2d: LayerKind<AvgPool2dSpec, AvgPoolIR, AvgPoolIR & PoolHW> 
       if (ceil !== 0) {
         node.fail(`${node.label} has ceil_mode ${ceil}, but layer '${layer.name}' rounds its output size down (ceil_mode 0); export with ceil_mode=False.`);
       }
-      if (w.pad > 0 && node.int('count_include_pad', 0) !== 1) {
+      // Padding from a Pad node is real zeros; the node's own padding counts only with count_include_pad.
+      if (node.ownPadding() && node.int('count_include_pad', 0) !== 1) {
         node.fail(`${node.label} leaves the padding out of its averages (count_include_pad 0), but layer '${layer.name}' divides by the whole ${w.kernel}x${w.kernel} window, as PyTorch's AvgPool2d does by default; export with count_include_pad=True.`);
       }
       node.check2d('dilations', 1, (d) => `has dilations ${d} but potgen supports only dilation 1 (layer '${layer.name}').`);

@@ -82,7 +82,10 @@ export interface OnnxNodeAccess {
   /** Fails unless the two-element attribute (strides, dilations) is [v, v]; defaults are 1s. */
   check2d(name: string, value: number, message: (shown: string) => string): void;
   checkKernel(kernel: readonly number[], k: number, layer: string): void;
+  /** Fails unless the padding, its own `pads` plus those of a zero Pad node folded into it, is `pad` on every side. */
   checkPads(pad: number, layer: string): void;
+  /** Whether the node pads by its own `pads` attribute (not only through a folded Pad node). */
+  ownPadding(): boolean;
   /** The constant tensor read by input `index` (through Identity aliases), or a failure naming `role`. */
   constantInput(index: number, role: string): { readonly name: string; readonly value: NdArray };
   /**
@@ -98,6 +101,8 @@ export interface OnnxNodeAccess {
 /** How a kind maps from ONNX: the ops that import as it, and the attribute and tensor checks. */
 export interface OnnxMapping<S extends LayerSpecBase> {
   readonly ops: readonly string[];
+  /** Whether a zero Pad node right before the layer's node is part of the layer (as PyTorch exports AvgPool2d's padding). */
+  readonly foldsPad?: boolean;
   /** Checks the node against the layer; returns the layer's tensors in potgen's (PyTorch's) layout. */
   import(node: OnnxNodeAccess, layer: S, input: Shape): LayerTensors;
 }

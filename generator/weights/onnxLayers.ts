@@ -4,7 +4,8 @@
  * tensors. Relu, Identity and Dropout are skipped, as are Constant nodes and nodes that only
  * compute a Reshape's target shape (as PyTorch exports `x.view(x.size(0), -1)` with a dynamic
  * batch). Weights may be initializers or Constant outputs, also through Identity nodes. A MatMul
- * followed by an Add of its result is one dense layer with a bias.
+ * followed by an Add of its result is one dense layer with a bias; a zero Pad followed by a pool
+ * that folds it (PyTorch exports AvgPool2d's padding so) is one pooling layer with that padding.
  */
 import { WeightFileError } from '../core/errors.ts';
 import type { Shape } from '../core/shapes.ts';
@@ -26,6 +27,8 @@ interface LayerNode {
   readonly index: number;
   /** For MatMul: the Add that adds the bias, if any. */
   readonly add?: { readonly node: OnnxNode; readonly index: number };
+  /** A zero Pad in front of the node, folded into its padding. */
+  readonly pad?: { readonly node: OnnxNode; readonly index: number };
 }
 
 const PASS_THROUGH = new Set(['Relu', 'Identity', 'Dropout']);
@@ -111,9 +114,25 @@ export function mapOnnxToLayers(graph: OnnxGraph, allLayers: readonly OnnxLayer[
   // The graph's layers, in graph order.
   const found: LayerNode[] = [];
   const usedAdds = new Set<number>();
+  /** The next node that matters after node i, and its index. */
+  const nextAfter = (i: number): [OnnxNode | undefined, number] => {
+    let j = i + 1;
+    while (j < nodes.length && (shapeOnly.has(j) || nodes[j]?.opType === 'Constant')) j++;
+    return [nodes[j], j];
+  };
+  let pendingPad: { node: OnnxNode; index: number } | undefined;
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
     if (skippable(i) || usedAdds.has(i)) continue;
+    if (node.opType === 'Pad' && isStandard(node)) {
+      const [next] = nextAfter(i);
+      const kindOfNext = next && isStandard(next) ? LAYER_OPS.get(next.opType) : undefined;
+      const folds = kindOfNext !== undefined && LAYER_KINDS.find((k) => k.kind === kindOfNext)?.onnx?.foldsPad;
+      if (next && folds && node.outputs[0] && next.inputs[0] === node.outputs[0]) {
+        pendingPad = { node, index: i };
+        continue;
+      }
+    }
     const kind = isStandard(node) ? LAYER_OPS.get(node.opType) : undefined;
     if (!kind) {
       const hint =
@@ -124,9 +143,7 @@ export function mapOnnxToLayers(graph: OnnxGraph, allLayers: readonly OnnxLayer[
       fail(`${nodeLabel(node, i)}${domain} is not supported; ${SUPPORTED}${hint}`);
     }
     if (node.opType === 'MatMul') {
-      let j = i + 1;
-      while (j < nodes.length && (shapeOnly.has(j) || nodes[j]?.opType === 'Constant')) j++;
-      const next = nodes[j];
+      const [next, j] = nextAfter(i);
       const out = node.outputs[0];
       if (next && isStandard(next) && next.opType === 'Add' && out && next.inputs.includes(out)) {
         usedAdds.add(j);
@@ -134,7 +151,8 @@ export function mapOnnxToLayers(graph: OnnxGraph, allLayers: readonly OnnxLayer[
         continue;
       }
     }
-    found.push({ kind: kind!, node, index: i });
+    found.push({ kind: kind!, node, index: i, ...(pendingPad ? { pad: pendingPad } : {}) });
+    pendingPad = undefined;
   }
 
   // The two sequences must agree in length and in kind, position by position.
@@ -219,11 +237,15 @@ function nodeAccess(f: LayerNode, layer: string, constant: (name: string) => NdA
       if (kernel.length !== 2 || kernel.some((x) => x !== k)) fail(`${label} has kernel ${kernel.join('x')} but layer '${layerName}' declares kernel ${k}.`);
     },
     checkPads(pad, layerName) {
-      const pads = ints('pads', [0, 0, 0, 0]);
+      const own = ints('pads', [0, 0, 0, 0]);
+      const before = f.pad ? padNodePads(f.pad, constant, fail) : [0, 0, 0, 0];
+      const pads = own.length === 4 ? own.map((p, k) => p + before[k]!) : own;
+      const what = f.pad ? `with the ${nodeLabel(f.pad.node, f.pad.index)} before it pads` : 'has pads';
       if (pads.length !== 4 || pads.some((x) => x !== pad)) {
-        fail(`${label} has pads [${pads.join(', ')}] (top, left, bottom, right) but layer '${layerName}' declares pad ${pad} on every side.`);
+        fail(`${label} ${what} [${pads.join(', ')}] (top, left, bottom, right) but layer '${layerName}' declares pad ${pad} on every side.`);
       }
     },
+    ownPadding: () => ints('pads', [0, 0, 0, 0]).some((p) => p !== 0),
     constantInput(index, role) {
       const name = node.inputs[index];
       if (!name) return fail(`${label} has no ${role} input, so layer '${layer}' gets no ${role}s.`);
@@ -254,4 +276,25 @@ function nodeAccess(f: LayerNode, layer: string, constant: (name: string) => NdA
       return bias;
     },
   };
+}
+
+/**
+ * The spatial pads [top, left, bottom, right] of a Pad node folded into the pool after it: zero
+ * constant padding of the height and width only (ONNX lists begins, then ends, per axis N, C, H, W).
+ */
+function padNodePads(pad: { node: OnnxNode; index: number }, constant: (name: string) => NdArray | undefined, fail: (message: string) => never): number[] {
+  const label = nodeLabel(pad.node, pad.index);
+  const mode = pad.node.attributes.get('mode');
+  if (mode && (mode.kind !== 'string' || mode.value !== 'constant')) {
+    fail(`${label} pads in mode ${mode.kind === 'string' ? mode.value : '?'}; potgen folds only zero (constant) padding into the pool after it.`);
+  }
+  const padsName = pad.node.inputs[1];
+  const padsAttribute = pad.node.attributes.get('pads');
+  const pads = padsName ? constant(padsName)?.data : padsAttribute?.kind === 'ints' ? padsAttribute.value : undefined;
+  if (!pads || pads.length !== 8) fail(`${label} has no constant pads for the four axes (N, C, H, W).`);
+  const value = pad.node.inputs[2] ? constant(pad.node.inputs[2]) : undefined;
+  if (value && value.data.some((v) => v !== 0)) fail(`${label} pads with ${value.data[0]}; potgen folds only zero padding into the pool after it.`);
+  const [n0, c0, top, left, n1, c1, bottom, right] = Array.from(pads!);
+  if (n0 || c0 || n1 || c1) fail(`${label} pads the batch or channel axis; potgen folds only padding of the height and width.`);
+  return [top!, left!, bottom!, right!];
 }

@@ -626,3 +626,55 @@ describe('mapOnnxToLayers', () => {
     expect(plainMap(mapOnnx(swapped, MATMUL_LAYERS, 'matmul.onnx'))).toEqual(expectedWeights('matmul.weights.json'));
   });
 });
+
+describe('mapOnnxToLayers: average pooling', () => {
+  const WEIGHTED_SPEC = { weights: { kind: 'pot', bits: 4 }, activationBits: 8, pe: 1, simd: 1, shift: undefined, activation: 'relu', bias: true } as const;
+  const avg = (pool1: Partial<{ kernel: number; stride: number; padding: number; global: boolean }>, gap: Partial<{ kernel: number; global: boolean }> = { global: true }): OnnxLayer[] => [
+    { spec: { ...WEIGHTED_SPEC, kind: 'conv2d', name: 'conv1', outChannels: 4, kernel: 3, stride: 1, padding: 'same' }, input: { height: 8, width: 8, channels: 1 } },
+    {
+      spec: { kind: 'avgPool2d', name: 'pool1', global: pool1.global ?? false, kernel: pool1.kernel ?? 3, stride: pool1.stride ?? 2, padding: pool1.padding ?? 1 },
+      input: { height: 8, width: 8, channels: 4 },
+    },
+    { spec: { ...WEIGHTED_SPEC, kind: 'conv2d', name: 'conv2', outChannels: 4, kernel: 3, stride: 1, padding: 'same' }, input: { height: 4, width: 4, channels: 4 } },
+    { spec: { kind: 'avgPool2d', name: 'gap', global: gap.global ?? false, kernel: gap.kernel, stride: undefined, padding: undefined }, input: { height: 4, width: 4, channels: 4 } },
+    { spec: { kind: 'flatten', name: 'flatten' }, input: { height: 1, width: 1, channels: 4 } },
+    { spec: { ...WEIGHTED_SPEC, kind: 'dense', name: 'fc', outFeatures: 3, activation: 'none' }, input: { height: 1, width: 1, channels: 4 } },
+  ];
+  const g = () => load('avgpool.onnx');
+
+  it('folds the zero Pad PyTorch writes before AveragePool into the layer padding', () => {
+    expect([...mapOnnxToLayers(g(), avg({}), 'avgpool.onnx').keys()].sort()).toEqual(
+      ['conv1.bias', 'conv1.weight', 'conv2.bias', 'conv2.weight', 'fc.bias', 'fc.weight'],
+    );
+    expectWeightError(
+      () => mapOnnxToLayers(g(), avg({ padding: 0 }), 'avgpool.onnx'),
+      "avgpool.onnx: node '/pool1/AveragePool' (AveragePool) with the node '/pool1/Pad' (Pad) before it pads [1, 1, 1, 1] (top, left, bottom, right) but layer 'pool1' declares pad 0 on every side.",
+    );
+    expectWeightError(
+      () => mapOnnxToLayers(setAttr(g(), '/pool1/Pad', 'mode', { kind: 'string', value: 'reflect' }), avg({}), 'avgpool.onnx'),
+      "avgpool.onnx: node '/pool1/Pad' (Pad) pads in mode reflect; potgen folds only zero (constant) padding into the pool after it.",
+    );
+  });
+
+  it("accepts AveragePool's own padding only when it counts the padding (count_include_pad 1)", () => {
+    // Without the Pad node: the AveragePool pads by itself.
+    const own = (countIncludePad: number) => {
+      let graph = editNode(g(), '/pool1/AveragePool', (n) => ({ ...n, inputs: ['/Relu_output_0'] }));
+      graph = { ...graph, nodes: graph.nodes.filter((n) => n.name !== '/pool1/Pad') };
+      graph = setAttr(graph, '/pool1/AveragePool', 'pads', ints(1, 1, 1, 1));
+      return setAttr(graph, '/pool1/AveragePool', 'count_include_pad', int(countIncludePad));
+    };
+    expect(mapOnnxToLayers(own(1), avg({}), 'avgpool.onnx').size).toBe(6);
+    expectWeightError(
+      () => mapOnnxToLayers(own(0), avg({}), 'avgpool.onnx'),
+      "avgpool.onnx: node '/pool1/AveragePool' (AveragePool) leaves the padding out of its averages (count_include_pad 0), but layer 'pool1' divides by the whole 3x3 window, as PyTorch's AvgPool2d does by default; export with count_include_pad=True.",
+    );
+  });
+
+  it('maps GlobalAveragePool only onto a global layer', () => {
+    expectWeightError(
+      () => mapOnnxToLayers(g(), avg({}, { kernel: 4, global: false }), 'avgpool.onnx'),
+      "avgpool.onnx: node '/gap/GlobalAveragePool' (GlobalAveragePool) averages the whole map, but layer 'gap' declares a 4x4 window; use avgPool2d({ name: 'gap', global: true }).",
+    );
+  });
+});

@@ -3,12 +3,13 @@
  * same weights taken straight from PyTorch's state_dict (written beside it when it was exported),
  * and its RTL matches the reference model. Bad ONNX files stop the build with the node named.
  */
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { conv2d, dense, flatten, maxPool2d, network } from '../../generator/dsl/index.ts';
+import { avgPool2d, conv2d, dense, flatten, maxPool2d, network } from '../../generator/dsl/index.ts';
 import { noLocations } from '../../generator/load/locations.ts';
 import { compileNetwork, prepareNetwork } from '../../generator/pipeline/buildDesign.ts';
+import { runFloat } from '../../generator/reference/floatModel.ts';
 import { simulate } from '../../generator/run/simulate.ts';
 import { buildInto, runMain, tempDir } from '../support/designs.ts';
 
@@ -106,5 +107,47 @@ ${layers}
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/corrupt\.onnx is not a valid ONNX model: /);
     expect(r.wrote).toBe(false);
+  });
+});
+
+describe('average pooling exported from PyTorch (AvgPool2d with padding, AdaptiveAvgPool2d(1))', () => {
+  const model = path.join(FIXTURES, 'model.ts');
+  const avgNet = (weights: string, name = 'avgnet') =>
+    network({
+      name,
+      input: { height: 8, width: 8, channels: 1 },
+      weights,
+      layers: [
+        conv2d({ name: 'conv1', outChannels: 4, kernel: 3, padding: 'same', pe: 4 }),
+        avgPool2d({ name: 'pool1', kernel: 3, stride: 2, padding: 1 }),
+        conv2d({ name: 'conv2', outChannels: 4, kernel: 3, padding: 'same', pe: 2, simd: 4 }),
+        avgPool2d({ name: 'gap', global: true }),
+        flatten(),
+        dense({ name: 'fc', outFeatures: 3, pe: 3, simd: 4, activation: 'none' }),
+      ],
+    });
+
+  it('imports Pad+AveragePool and GlobalAveragePool onto the declared layers, as the state_dict holds the weights', () => {
+    const fromOnnx = prepareNetwork(avgNet('./avgpool.onnx'), noLocations, model);
+    const fromJson = prepareNetwork(avgNet('./avgpool.weights.json'), noLocations, model);
+    expect([...fromOnnx.tensors.keys()].sort()).toEqual([...fromJson.tensors.keys()].sort());
+    for (const [name, t] of fromJson.tensors) expect(fromOnnx.tensors.get(name), name).toEqual(t);
+  });
+
+  it("gives PyTorch's outputs in the float model (count_include_pad and global pooling included)", () => {
+    const { pixels, outputs } = JSON.parse(readFileSync(path.join(FIXTURES, 'avgpool.expected.json'), 'utf8')) as { pixels: number[]; outputs: number[] };
+    const prepared = prepareNetwork(avgNet('./avgpool.onnx'), noLocations, model);
+    const got = runFloat(prepared.spec, prepared.tensors, { height: 8, width: 8, channels: 1, data: Int32Array.from(pixels) });
+    expect(got).toHaveLength(3);
+    got.forEach((v, i) => expect(v).toBeCloseTo(outputs[i]!, 12));
+  });
+
+  it('builds into RTL that matches the reference model', async () => {
+    const dir = tempDir();
+    copyFileSync(path.join(FIXTURES, 'avgpool.onnx'), path.join(dir, 'avgpool.onnx'));
+    const built = buildInto(dir, avgNet('./avgpool.onnx', 'avgnet_onnx'));
+    const sim = await simulate(built.out);
+    expect(sim.log).toContain('5 passed, 0 failed');
+    expect(sim.ok).toBe(true);
   });
 });
