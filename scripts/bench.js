@@ -27,6 +27,10 @@ import { fileURLToPath } from 'node:url';
 //   runs      counted runs (default 5); warmup: warm-up runs (default 1)
 //   timeout   seconds before one run is killed, with everything it started
 //   optIn     the flag that includes the entry; without it the entry is reported as skipped
+//   env       extra environment variables ({tmp} and {run}, the run's number, are substituted)
+// Builds keep compiled models in a cache of the benchmark's own ({tmp}/cache): the warm-up fills
+// it, as a user's first build does. The -cold entries give every run an empty cache, so they time
+// the type check too (a changed model file, or the first build of one).
 // ---------------------------------------------------------------------------------------------
 const COMMANDS = [
   { name: 'help', argv: ['{node}', 'bin/potgen.js', '--help'], target: 0.5, timeout: 60 },
@@ -37,8 +41,22 @@ const COMMANDS = [
     timeout: 120,
   },
   {
+    name: 'build-conv3x3-cold',
+    argv: ['{node}', 'bin/potgen.js', 'build', 'examples/conv3x3.ts', '-o', '{tmp}/conv3x3-cold'],
+    env: { POTGEN_CACHE: '{tmp}/cold-cache-{run}' },
+    target: 1.5,
+    timeout: 120,
+  },
+  {
     name: 'build-lenet5',
     argv: ['{node}', 'bin/potgen.js', 'build', 'examples/lenet5/lenet5.ts', '-o', '{tmp}/lenet5'],
+    target: 3,
+    timeout: 300,
+  },
+  {
+    name: 'build-lenet5-cold',
+    argv: ['{node}', 'bin/potgen.js', 'build', 'examples/lenet5/lenet5.ts', '-o', '{tmp}/lenet5-cold'],
+    env: { POTGEN_CACHE: '{tmp}/cold-cache-{run}' },
     target: 3,
     timeout: 300,
   },
@@ -142,14 +160,14 @@ class Tail {
  * `{ seconds }` or `{ seconds, error, tail }`. A run past `timeoutSeconds` is killed together with
  * every process it started (it runs as the leader of its own process group).
  */
-function runOnce(argv, timeoutSeconds) {
+function runOnce(argv, timeoutSeconds, env) {
   return new Promise((resolve) => {
     const output = new Tail();
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     let child;
     try {
-      child = spawn(argv[0], argv.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      child = spawn(argv[0], argv.slice(1), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     } catch (error) {
       resolve({ seconds: 0, error: `could not start: ${error.message}`, tail: [] });
       return;
@@ -216,7 +234,10 @@ async function timeEntry(entry, options, tmp) {
   for (let i = 0; i < total; i++) {
     const label = i < warmup ? `warm-up ${i + 1}/${warmup}` : `run ${i - warmup + 1}/${runs}`;
     process.stderr.write(`bench: ${entry.name}: ${label} ... `);
-    const r = await runOnce(argv, timeout);
+    const env = Object.fromEntries(
+      Object.entries({ POTGEN_CACHE: '{tmp}/cache', ...entry.env }).map(([k, v]) => [k, v.replaceAll('{tmp}', tmp).replaceAll('{run}', String(i))]),
+    );
+    const r = await runOnce(argv, timeout, env);
     process.stderr.write(`${r.seconds.toFixed(2)} s${r.error ? ` FAILED (${r.error})` : ''}\n`);
     if (r.error) return { entry, argv, status: 'failed', times, error: `${label}: ${r.error}`, tail: r.tail, warmup };
     if (i >= warmup) times.push(r.seconds);
