@@ -5,9 +5,11 @@
 // Level l holds ceil(N / 2^l) nodes of min(IW + l, OW) bits: each level adds exactly the one bit
 // of growth an addition needs, capped by OW, which the generator derives from the layer's
 // worst-case bound, so no level can overflow.
-// Storage: node i of level l sits, sign-extended to OW bits, at bits [(BASE(l)+i)*OW +: OW] of
+// Storage: node i of level l sits, sign-extended to OW bits, in word BASE(l)+i of the net array
 // `nodes`; the extension bits above a node's own width are copies of its sign, read only by the
-// final output.
+// final output. One word per node, not one flat vector assembled from part-select drivers:
+// Icarus turns such a vector into a strength-aware concatenation that every reader converts back
+// bit by bit whenever any node changes, which made simulation time grow with the cube of N.
 //
 // Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
 //   N >= 1    inputs;  IW >= 1 bits each
@@ -60,16 +62,16 @@ module potgen_adder_tree #(
     localparam integer TOTAL = base_of(LEVELS + 1);
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [TOTAL*OW-1:0] nodes;  // sign-extension bits of inner nodes are never read
+    wire [OW-1:0] nodes [0:TOTAL-1];  // sign-extension bits of inner nodes are never read
     /* verilator lint_on UNUSEDSIGNAL */
 
     genvar l, i;
     generate
         for (i = 0; i < N; i = i + 1) begin : g_leaf
             if (OW > IW) begin : g_ext
-                assign nodes[i*OW +: OW] = {{(OW - IW){in[i*IW + IW - 1]}}, in[i*IW +: IW]};
+                assign nodes[i] = {{(OW - IW){in[i*IW + IW - 1]}}, in[i*IW +: IW]};
             end else begin : g_same
-                assign nodes[i*OW +: OW] = in[i*IW +: OW];
+                assign nodes[i] = in[i*IW +: OW];
             end
         end
         for (l = 1; l <= LEVELS; l = l + 1) begin : g_level
@@ -80,19 +82,19 @@ module potgen_adder_tree #(
             for (i = 0; i < count_at(l); i = i + 1) begin : g_node
                 reg [W-1:0] r;
                 if (2 * i + 1 < PCNT) begin : g_add
-                    always @(posedge clk) r <= nodes[(PREV + 2*i)*OW +: W] + nodes[(PREV + 2*i + 1)*OW +: W];
+                    always @(posedge clk) r <= nodes[PREV + 2*i][W-1:0] + nodes[PREV + 2*i + 1][W-1:0];
                 end else begin : g_pass
-                    always @(posedge clk) r <= nodes[(PREV + 2*i)*OW +: W];
+                    always @(posedge clk) r <= nodes[PREV + 2*i][W-1:0];
                 end
                 if (OW > W) begin : g_ext
-                    assign nodes[(BASE + i)*OW +: OW] = {{(OW - W){r[W-1]}}, r};
+                    assign nodes[BASE + i] = {{(OW - W){r[W-1]}}, r};
                 end else begin : g_same
-                    assign nodes[(BASE + i)*OW +: OW] = r;
+                    assign nodes[BASE + i] = r;
                 end
             end
         end
     endgenerate
 
-    assign sum = nodes[base_of(LEVELS)*OW +: OW];
+    assign sum = nodes[base_of(LEVELS)];
 endmodule
 `default_nettype wire

@@ -229,7 +229,7 @@ module potgen_conv_layer #(
     reg               va, pixlasta, framelasta;
     reg  [PE*RQW-1:0] biased;
     reg               vb, pixlastb, framelastb;
-    wire [PE*AB_OUT-1:0] y;
+    reg  [PE*AB_OUT-1:0] y;
     assign bias_addr = pd;
     assign bias_en   = vd && lastd;
 
@@ -253,29 +253,31 @@ module potgen_conv_layer #(
             end
             // Shift, then ReLU and unsigned saturation, or signed saturation without ReLU.
             wire signed [RQW-1:0] shifted = $signed(biased[li*RQW +: RQW]) >>> SHIFT;
+            wire [AB_OUT-1:0]     y_lane;
+            always @* y[li*AB_OUT +: AB_OUT] = y_lane;  // not a part-select assign: see potgen_dot_array.v
             if (RELU == 0) begin : g_signed
                 if (RQW > AB_OUT) begin : g_sat
                     // In range when every bit above the output's sign bit equals the sign.
                     wire high_ones  = &shifted[RQW-1:AB_OUT-1];
                     wire high_zeros = ~|shifted[RQW-1:AB_OUT-1];
-                    assign y[li*AB_OUT +: AB_OUT] = (high_ones || high_zeros) ? shifted[AB_OUT-1:0]
-                                                  : shifted[RQW-1] ? {1'b1, {(AB_OUT - 1){1'b0}}}
-                                                  : {1'b0, {(AB_OUT - 1){1'b1}}};
+                    assign y_lane = (high_ones || high_zeros) ? shifted[AB_OUT-1:0]
+                                  : shifted[RQW-1] ? {1'b1, {(AB_OUT - 1){1'b0}}}
+                                  : {1'b0, {(AB_OUT - 1){1'b1}}};
                 end else if (RQW == AB_OUT) begin : g_same
-                    assign y[li*AB_OUT +: AB_OUT] = shifted;
+                    assign y_lane = shifted;
                 end else begin : g_widen
-                    assign y[li*AB_OUT +: AB_OUT] = {{(AB_OUT - RQW){shifted[RQW-1]}}, shifted};
+                    assign y_lane = {{(AB_OUT - RQW){shifted[RQW-1]}}, shifted};
                 end
             end else if (RQW - 1 > AB_OUT) begin : g_sat
                 wire over = |shifted[RQW-2:AB_OUT];
-                assign y[li*AB_OUT +: AB_OUT] = shifted[RQW-1] ? {AB_OUT{1'b0}}
-                                              : over           ? {AB_OUT{1'b1}}
-                                              : shifted[AB_OUT-1:0];
+                assign y_lane = shifted[RQW-1] ? {AB_OUT{1'b0}}
+                              : over           ? {AB_OUT{1'b1}}
+                              : shifted[AB_OUT-1:0];
             end else if (RQW - 1 == AB_OUT) begin : g_nosat
-                assign y[li*AB_OUT +: AB_OUT] = shifted[RQW-1] ? {AB_OUT{1'b0}} : shifted[AB_OUT-1:0];
+                assign y_lane = shifted[RQW-1] ? {AB_OUT{1'b0}} : shifted[AB_OUT-1:0];
             end else begin : g_widen
-                assign y[li*AB_OUT +: AB_OUT] = shifted[RQW-1] ? {AB_OUT{1'b0}}
-                                              : {{(AB_OUT - RQW + 1){1'b0}}, shifted[RQW-2:0]};
+                assign y_lane = shifted[RQW-1] ? {AB_OUT{1'b0}}
+                              : {{(AB_OUT - RQW + 1){1'b0}}, shifted[RQW-2:0]};
             end
         end
     endgenerate

@@ -13,6 +13,12 @@
 //
 // Layout: act[i*AB +: AB]; codes[(p*SIMD + i)*WB +: WB]; sums[p*SW +: SW].
 //
+// Simulation speed: no vector here is assembled from several part-select drivers (continuous
+// assigns or port connections). Icarus turns such a vector into a strength-aware concatenation
+// that every reader converts back bit by bit whenever any part changes: PE x SIMD = 75 lanes
+// then cost milliseconds per cycle. The product registers are parts of one register vector per
+// PE, and the PE sums are gathered by one combinational block each into a register vector.
+//
 // Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
 //   PE >= 1, SIMD >= 1, AB >= 1;  MODE_POT 0 or 1
 //   WB    PoT: 2..8 (a sign and at least one magnitude bit);  uniform: >= 2
@@ -67,38 +73,40 @@ module potgen_dot_array #(
         end
     endgenerate
 
+    reg [PE*SW-1:0] sums_r;
     genvar p, i;
     generate
         for (p = 0; p < PE; p = p + 1) begin : g_pe
-            wire [SIMD*PW-1:0] products;
+            reg  [SIMD*PW-1:0] products;  // the SIMD product registers of this PE
+            wire [SW-1:0]      tree_sum;
             for (i = 0; i < SIMD; i = i + 1) begin : g_lane
                 wire [AB-1:0] a    = act[i*AB +: AB];
                 wire [WB-1:0] code = codes[(p*SIMD + i)*WB +: WB];
-                reg  [PW-1:0] product;
                 if (MODE_POT != 0) begin : g_shift
                     wire [WB-2:0] m         = code[WB-2:0];
                     wire [WB-2:0] shamt     = m - 1'b1;
                     wire [PW-1:0] magnitude = {{(PW - AB){1'b0}}, a} << shamt;
                     always @(posedge clk)
                         if (in_valid)
-                            product <= (m == {(WB - 1){1'b0}}) ? {PW{1'b0}}
-                                     : (code[WB-1] ? -magnitude : magnitude);
+                            products[i*PW +: PW] <= (m == {(WB - 1){1'b0}}) ? {PW{1'b0}}
+                                                  : (code[WB-1] ? -magnitude : magnitude);
                 end else begin : g_multiply
                     localparam integer FW = AB + WB + 1;
                     /* verilator lint_off UNUSEDSIGNAL */
                     wire signed [FW-1:0] full = $signed({1'b0, a}) * $signed(code);  // bits above PW are sign copies by the width bound
                     /* verilator lint_on UNUSEDSIGNAL */
                     always @(posedge clk)
-                        if (in_valid) product <= full[PW-1:0];
+                        if (in_valid) products[i*PW +: PW] <= full[PW-1:0];
                 end
-                assign products[i*PW +: PW] = product;
             end
             potgen_adder_tree #(.N(SIMD), .IW(PW), .OW(SW)) u_tree (
                 .clk (clk),
                 .in  (products),
-                .sum (sums[p*SW +: SW])
+                .sum (tree_sum)
             );
+            always @* sums_r[p*SW +: SW] = tree_sum;
         end
     endgenerate
+    assign sums = sums_r;
 endmodule
 `default_nettype wire

@@ -146,15 +146,19 @@ module potgen_pool_layer #(
 
     wire [C*AB-1:0] word;               // the pixel pushed into the FIFO
     wire            word_last;
-    genvar c, t, l, i;
+    genvar c, l, i;
     generate
         if (MODE == 0) begin : g_max
+            // Each channel's block writes its part of one register vector: a vector assembled from
+            // C part-select assigns would become, in Icarus, a concatenation that every reader
+            // converts back bit by bit on every channel's change (see potgen_dot_array.v), and one
+            // block looping over every channel would rerun them all on any change (measured slower).
             reg  [C*AB-1:0] best;
-            wire [C*AB-1:0] merged;
+            reg  [C*AB-1:0] merged;
             for (c = 0; c < C; c = c + 1) begin : g_channel
                 wire [AB-1:0] x = data[c*AB +: AB];
                 wire [AB-1:0] b = best[c*AB +: AB];
-                assign merged[c*AB +: AB] = (first || x > b) ? x : b;
+                always @* merged[c*AB +: AB] = (first || x > b) ? x : b;
             end
             always @(posedge clk) begin
                 if (valid) best <= merged;
@@ -172,6 +176,7 @@ module potgen_pool_layer #(
             localparam integer N_OPS = T + 1;                          // and the constant
             localparam integer LEVELS = $clog2(N_OPS);
             localparam [127:0] CONSTANT = constant_operand(RECIP, MB, RSHIFT);
+            reg [C*AB-1:0] mean;                                       // every channel's y
             reg push_q, last_q;
             always @(posedge clk) begin
                 if (!rst_n) push_q <= 1'b0;
@@ -192,40 +197,40 @@ module potgen_pool_layer #(
                 end else begin : g_cut
                     assign sum_m = acc[MB-1:0];
                 end
-                // Operand t < T: the sum shifted to digit t's position, complemented when the
-                // digit is negative; operand T: the constant. Then one adder level after another.
-                wire [N_OPS*MB-1:0] operands;
-                for (t = 0; t < T; t = t + 1) begin : g_term
-                    localparam integer POS = digit_position(RECIP, MB, t);
-                    wire [MB-1:0] shifted = sum_m << POS;
-                    if (digit_sign(RECIP, POS) > 0) begin : g_add
-                        assign operands[t*MB +: MB] = shifted;
-                    end else begin : g_subtract
-                        assign operands[t*MB +: MB] = ~shifted;
-                    end
-                end
-                assign operands[T*MB +: MB] = CONSTANT[MB-1:0];
-                for (l = 1; l <= LEVELS; l = l + 1) begin : g_level
-                    localparam integer PCNT = node_count(N_OPS, l - 1);
-                    wire [PCNT*MB-1:0] prev;
-                    /* verilator lint_off UNUSEDSIGNAL */
-                    wire [node_count(N_OPS, l)*MB-1:0] sums;   // the root's low RSHIFT bits are dropped
-                    /* verilator lint_on UNUSEDSIGNAL */
-                    if (l == 1) begin : g_first
-                        assign prev = operands;
-                    end else begin : g_next
-                        assign prev = g_level[l-1].sums;
-                    end
+                // The tree: node i of level l is g_level[l].g_node[i].value. Level 0 holds the
+                // operands: t < T, the sum shifted to digit t's position, complemented when the
+                // digit is negative; T, the constant. Each level above adds pairs of the one below.
+                // One net per node, not vectors assembled from part-select assigns, which Icarus
+                // turns into concatenations that every reader converts back bit by bit whenever
+                // any part changes (see potgen_dot_array.v).
+                for (l = 0; l <= LEVELS; l = l + 1) begin : g_level
+                    localparam integer PCNT = (l > 0) ? node_count(N_OPS, l - 1) : 0;
                     for (i = 0; i < node_count(N_OPS, l); i = i + 1) begin : g_node
-                        if (2 * i + 1 < PCNT) begin : g_add
-                            assign sums[i*MB +: MB] = prev[2*i*MB +: MB] + prev[(2*i + 1)*MB +: MB];
+                        wire [MB-1:0] value;
+                        if (l == 0 && i == T) begin : g_constant
+                            assign value = CONSTANT[MB-1:0];
+                        end else if (l == 0) begin : g_term
+                            localparam integer POS = digit_position(RECIP, MB, i);
+                            wire [MB-1:0] shifted = sum_m << POS;
+                            if (digit_sign(RECIP, POS) > 0) begin : g_add
+                                assign value = shifted;
+                            end else begin : g_subtract
+                                assign value = ~shifted;
+                            end
+                        end else if (2 * i + 1 < PCNT) begin : g_add
+                            assign value = g_level[l-1].g_node[2*i].value + g_level[l-1].g_node[2*i + 1].value;
                         end else begin : g_pass
-                            assign sums[i*MB +: MB] = prev[2*i*MB +: MB];
+                            assign value = g_level[l-1].g_node[2*i].value;
                         end
                     end
                 end
-                assign word[c*AB +: AB] = g_level[LEVELS].sums[RSHIFT +: AB];
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire [MB-1:0] product = g_level[LEVELS].g_node[0].value;  // its low RSHIFT bits are dropped
+                /* verilator lint_on UNUSEDSIGNAL */
+                // Gathered by a block, not a part-select assign, for the same reason.
+                always @* mean[c*AB +: AB] = product[RSHIFT +: AB];
             end
+            assign word = mean;
         end
     endgenerate
 

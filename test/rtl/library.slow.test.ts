@@ -52,8 +52,8 @@ const treeMutations = [
   {
     name: 'subtracting in g_add',
     file: 'potgen_adder_tree.v',
-    from: 'nodes[(PREV + 2*i)*OW +: W] + nodes[(PREV + 2*i + 1)*OW +: W]',
-    to: 'nodes[(PREV + 2*i)*OW +: W] - nodes[(PREV + 2*i + 1)*OW +: W]',
+    from: 'nodes[PREV + 2*i][W-1:0] + nodes[PREV + 2*i + 1][W-1:0]',
+    to: 'nodes[PREV + 2*i][W-1:0] - nodes[PREV + 2*i + 1][W-1:0]',
     sets: [{ N: 2, IW: 8, OW: 9 }, { N: 5, IW: 6, OW: 9 }, { N: 16, IW: 12, OW: 13 }],
   },
   {
@@ -166,8 +166,8 @@ const dotMutations = [
   },
   {
     name: 'uniform: products load without in_valid',
-    from: 'if (in_valid) product <= full[PW-1:0];',
-    to: 'product <= full[PW-1:0];',
+    from: 'if (in_valid) products[i*PW +: PW] <= full[PW-1:0];',
+    to: 'products[i*PW +: PW] <= full[PW-1:0];',
     sets: [dot({ PE: 3, SIMD: 4, AB: 8, WB: 4, MODE_POT: 0 })],
   },
 ].map((m) => ({ ...m, file: 'potgen_dot_array.v' }));

@@ -15,8 +15,8 @@ const mutations = [
   {
     name: 'max: the running maximum not restarted on a pixel’s first tap',
     file: 'potgen_pool_layer.v',
-    from: 'assign merged[c*AB +: AB] = (first || x > b) ? x : b;',
-    to: 'assign merged[c*AB +: AB] = (x > b) ? x : b;',
+    from: 'always @* merged[c*AB +: AB] = (first || x > b) ? x : b;',
+    to: 'always @* merged[c*AB +: AB] = (x > b) ? x : b;',
     sets: [maxSets[0]!],
   },
   {
@@ -29,8 +29,8 @@ const mutations = [
   {
     name: 'average: a negative digit of RECIP added instead of subtracted',
     file: 'potgen_pool_layer.v',
-    from: 'assign operands[t*MB +: MB] = ~shifted;',
-    to: 'assign operands[t*MB +: MB] = shifted;',
+    from: 'assign value = ~shifted;',
+    to: 'assign value = shifted;',
     sets: [byKernel(3)],
   },
   {
