@@ -34,12 +34,26 @@ export type Simulator = 'icarus' | 'verilator';
 export const SIMULATOR_NAMES: Readonly<Record<Simulator, string>> = { icarus: 'Icarus Verilog', verilator: 'Verilator' };
 
 /**
- * Icarus costs about 4 µs per lane per simulated cycle here (conv3x3: 12 lanes, 4.6k cycles,
- * 0.25 s; LeNet-5: 344 lanes, 70k cycles, 91 s); Verilator pays 5 to 30 s of C++ compilation, then
- * runs about 100x faster. Beyond this many seconds of estimated Icarus time, Verilator wins.
+ * Icarus's cost per simulated cycle, fitted on this project's 2-core machines: about 18 µs per
+ * layer (window, FIFO, stream handshakes) plus 1.05 µs per multiply lane that is busy, a layer's
+ * lanes being busy for its share of the frame (conv3x3: 12 lanes, 31 µs a cycle; a PE 15 x
+ * SIMD 5 layer: 97 µs; LeNet-5, whose layers mostly wait for conv1: 129 µs). Verilator pays about
+ * 20 s of compilation for a network of LeNet-5's size, then runs about 100x faster: it wins when
+ * Icarus would take longer than that.
  */
-const ICARUS_SECONDS_PER_LANE_CYCLE = 4e-6;
-const VERILATOR_WORTH_IT_SECONDS = 15;
+const ICARUS_SECONDS_PER_LAYER_CYCLE = 18e-6;
+const ICARUS_SECONDS_PER_LANE_CYCLE = 1.05e-6;
+const VERILATOR_WORTH_IT_SECONDS = 20;
+
+/** Icarus's run time for a design's testbench, about. */
+export function icarusSeconds(manifest: DesignManifest): number {
+  const busyLanes = manifest.layers.reduce(
+    (sum, l) => sum + (typeof l.pe === 'number' && typeof l.simd === 'number' ? (l.pe * l.simd * l.cyclesPerFrame) / manifest.cyclesPerFrame : 0),
+    0,
+  );
+  const perCycle = ICARUS_SECONDS_PER_LAYER_CYCLE * manifest.layers.length + ICARUS_SECONDS_PER_LANE_CYCLE * busyLanes;
+  return perCycle * simulatedCycles(manifest);
+}
 
 /** Cycles a testbench run takes, about: stalls in the stress frames slow them down by about 2x. */
 function simulatedCycles(manifest: DesignManifest): number {
@@ -55,12 +69,10 @@ const VERILATOR_OPTIMISE_CYCLES = 5_000_000;
 
 /** The fastest simulator installed for a design, and why it was chosen. */
 export async function chooseSimulator(manifest: DesignManifest): Promise<{ simulator: Simulator; reason: string }> {
-  const lanes = manifest.layers.reduce((sum, l) => sum + (typeof l.pe === 'number' && typeof l.simd === 'number' ? l.pe * l.simd : 1), 0);
-  const cycles = simulatedCycles(manifest);
-  const icarusSeconds = ICARUS_SECONDS_PER_LANE_CYCLE * (lanes + 10) * cycles;
-  if (icarusSeconds < VERILATOR_WORTH_IT_SECONDS) return { simulator: 'icarus', reason: `about ${Math.max(1, Math.round(icarusSeconds))} s; --simulator verilator to compile instead` };
-  if (await isInstalled('verilator')) return { simulator: 'verilator', reason: `Icarus would take about ${Math.round(icarusSeconds)} s; --simulator icarus to use it anyway` };
-  return { simulator: 'icarus', reason: `about ${Math.round(icarusSeconds)} s; install Verilator (apt-get install -y verilator) to simulate large designs far faster` };
+  const seconds = icarusSeconds(manifest);
+  if (seconds < VERILATOR_WORTH_IT_SECONDS) return { simulator: 'icarus', reason: `about ${Math.max(1, Math.round(seconds))} s; --simulator verilator to compile instead` };
+  if (await isInstalled('verilator')) return { simulator: 'verilator', reason: `Icarus would take about ${Math.round(seconds)} s; --simulator icarus to use it anyway` };
+  return { simulator: 'icarus', reason: `about ${Math.round(seconds)} s; install Verilator (apt-get install -y verilator) to simulate large designs far faster` };
 }
 
 /**
