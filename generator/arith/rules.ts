@@ -113,7 +113,8 @@ export function quantiseUniform(weights: ArrayLike<number>, bits: number): Quant
   if (maxAbs === 0) return { values, codes, exponent: 0 };
   const e = Math.ceil(Math.log2(maxAbs / q));
   for (let i = 0; i < weights.length; i++) {
-    const v = Math.max(-q, Math.min(q, roundHalfAway(weights[i]! / 2 ** e)));
+    // + 0 turns the -0 that rounding a small negative weight gives into 0.
+    const v = Math.max(-q, Math.min(q, roundHalfAway(weights[i]! / 2 ** e))) + 0;
     values[i] = v;
     codes[i] = uniformCode(v, bits);
   }
