@@ -109,5 +109,5 @@ Simulation (every output checked against the bit-exact reference model, under ${
   uniform 4-bit  ${checks(uniSim).padEnd(20)} ${measured(uniSim)} cycles per inference measured, ${cycles(uni)} analytic
 
 Designs: rtl-out/lenet5 and rtl-out/lenet5_uniform4 (rtl/, tb/, potgen.json).
-Next: npx potgen synth rtl-out/lenet5   (Yosys resources for UltraScale+, about 2 minutes)
+Next: npx potgen synth rtl-out/lenet5   (Yosys resources for UltraScale+, about 80 s)
 `);
