@@ -2,13 +2,14 @@
  * The emitters: pure functions from the hardware IR (and golden vectors) to a BuildPlan, a sorted
  * map from relative path to file text. Nothing here touches the disk; ../write does.
  */
+import { testbenchModuleName, topModuleName } from '../core/names.ts';
 import type { BuildPlan, DesignManifest, LayerSummary } from '../core/plan.ts';
 import type { NetworkHW } from '../ir/types.ts';
 import { kindOf, type LayerHW } from '../layers/registry.ts';
 import type { Vectors } from '../reference/vectors.ts';
 import { emitLayer, type Origin } from './emitLayers.ts';
-import { beatsHex, emitTestbench, testbenchModuleName, VECTOR_FILES } from './emitTestbench.ts';
-import { emitTop, topModuleName } from './emitTop.ts';
+import { beatsHex, emitTestbench, VECTOR_FILES } from './emitTestbench.ts';
+import { emitTop } from './emitTop.ts';
 import { libraryFiles } from './templates.ts';
 
 export type { Origin } from './emitLayers.ts';

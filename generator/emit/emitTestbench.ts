@@ -1,15 +1,10 @@
 /** The self-checking testbench `<design>_tb` and its golden vectors as $readmemh files. */
+import { testbenchModuleName, topModuleName } from '../core/names.ts';
 import { hexDigits } from '../core/verilog.ts';
 import type { NetworkHW } from '../ir/types.ts';
 import type { Vectors } from '../reference/vectors.ts';
 import { header, type Origin } from './emitLayers.ts';
-import { topModuleName } from './emitTop.ts';
 import { render, TESTBENCH_DIR } from './templates.ts';
-
-/** The testbench module's name. */
-export function testbenchModuleName(design: string): string {
-  return `${design}_tb`;
-}
 
 /** The vector files the testbench reads by default, relative to tb/. */
 export const VECTOR_FILES = { input: 'input.hex', expected: 'expected.hex' } as const;

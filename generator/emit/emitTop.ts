@@ -1,13 +1,9 @@
 /** The plain Verilog-2001 top level `<design>_top`: the layers chained by AXI4-Stream. */
+import { topModuleName } from '../core/names.ts';
 import type { NetworkHW } from '../ir/types.ts';
 import { kindOf } from '../layers/registry.ts';
 import { header, type Origin } from './emitLayers.ts';
 import { render, TEMPLATE_DIR } from './templates.ts';
-
-/** The top module's name. */
-export function topModuleName(design: string): string {
-  return `${design}_top`;
-}
 
 /** `<design>_top.v`: aclk, aresetn, s_axis_* and m_axis_*, ready for a block design beside an AXI DMA. */
 export function emitTop(hw: NetworkHW, origin: Origin): string {

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { DiagnosticsError, type Diagnostic } from '../core/errors.ts';
+import { layerModuleName, testbenchModuleName, topModuleName } from '../core/names.ts';
 import type { Shape } from '../core/shapes.ts';
 import type { DatasetSource, RawLayer, RawNetwork, WeightSource } from '../dsl/types.ts';
 import type { NetworkSpec } from '../ir/types.ts';
@@ -180,15 +181,15 @@ export function validateNetwork(raw: RawNetwork, locator: Locator, modelFile: st
 function checkModuleNames(c: Checker, design: string, raw: readonly RawLayer[], layers: readonly LayerSpec[]): void {
   const owners = new Map<string, string>();
   for (const m of libraryModuleNames()) owners.set(m, `potgen's library module ${m}`);
-  owners.set(`${design}_top`, `the design's top level ${design}_top`);
-  owners.set(`${design}_tb`, `the design's testbench ${design}_tb`);
+  owners.set(topModuleName(design), `the design's top level ${topModuleName(design)}`);
+  owners.set(testbenchModuleName(design), `the design's testbench ${testbenchModuleName(design)}`);
   const names = new Set<string>();
   layers.forEach((layer, index) => {
     const kind = kindOf(layer);
     if (kind.library.length === 0) return; // no hardware (flatten), no modules
     if (names.has(layer.name)) return; // two layers of one name: already reported
     names.add(layer.name);
-    const own = `${design}_${layer.name}`;
+    const own = layerModuleName(design, layer.name);
     const modules = [own, ...(kind.helperModules?.(layer) ?? []).map((suffix) => own + suffix)];
     for (const module of modules) {
       const owner = owners.get(module);
