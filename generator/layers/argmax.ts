@@ -39,17 +39,19 @@ export const argmax: LayerKind<ArgmaxSpec, ArgmaxIR, ArgmaxHW> = {
   runFloat: (_spec, x) => ({ height: 1, width: 1, channels: 1, data: Float64Array.of(floatArgmax(x.data)) }),
 
   quantise: (spec, q) => ({
-    kind: 'argmax',
-    name: spec.name,
-    input: q.input,
-    output: { height: 1, width: 1, channels: 1 },
-    inputBits: q.inputBits,
-    // The index travels in whole bytes.
-    outputBits: 8 * Math.ceil(Math.max(1, Math.ceil(Math.log2(q.input.channels))) / 8),
-    outputSigned: false,
-    inputExponent: q.inputExponent,
-    outputExponent: 0,
-    signedInput: q.inputSigned,
+    ir: {
+      kind: 'argmax',
+      name: spec.name,
+      input: q.input,
+      output: { height: 1, width: 1, channels: 1 },
+      inputBits: q.inputBits,
+      // The index travels in whole bytes.
+      outputBits: 8 * Math.ceil(Math.max(1, Math.ceil(Math.log2(q.input.channels))) / 8),
+      outputSigned: false,
+      inputExponent: q.inputExponent,
+      outputExponent: 0,
+      signedInput: q.inputSigned,
+    },
   }),
   run: (_ir, x) => ({ height: 1, width: 1, channels: 1, data: Int32Array.of(argmaxIndex(x.data)) }),
   // One input beat per frame, one cycle each.

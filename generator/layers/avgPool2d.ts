@@ -129,7 +129,7 @@ export const avgPool2d: LayerKind<AvgPool2dSpec, AvgPoolIR, AvgPoolIR & PoolHW> 
     const w = geometry(spec, q.input);
     const divisor = w.kernel * w.kernel;
     const r = averageReciprocal(divisor, divisor * (2 ** q.inputBits - 1));
-    return { ...poolIR('avgPool2d', spec.name, q, w), global: spec.global, divisor, multiplier: r.multiplier, reciprocalShift: r.shift };
+    return { ir: { ...poolIR('avgPool2d', spec.name, q, w), global: spec.global, divisor, multiplier: r.multiplier, reciprocalShift: r.shift } };
   },
   run(ir, x) {
     const sums = poolSums(x, ir.kernel, ir.stride, ir.pad);

@@ -96,7 +96,7 @@ export const conv2d: LayerKind<Conv2dSpec, ConvIR, ConvHW> = {
     floatConv(x, t.weight!.data, floatBias(spec, t.bias), spec.outChannels, spec.kernel, spec.stride, convPadding(spec), spec.activation === 'relu'),
 
   quantise: (spec, q) =>
-    quantiseConv(spec, q, { outChannels: spec.outChannels, kernel: spec.kernel, stride: spec.stride, pad: convPadding(spec), output: outputShape(spec, q.input) }),
+    quantiseConv(spec, q, { outChannels: spec.outChannels, kernel: spec.kernel, stride: spec.stride, pad: convPadding(spec) }),
   run: runConv,
   lower: lowerConv,
   emit: (hw) => emitConv(hw, `conv2d ${hw.kernel}x${hw.kernel}`),

@@ -5,7 +5,7 @@
  * covers the whole (square) input map, so both kinds share everything here: quantisation, the
  * integer reference, widths, folding, ROM layout and template parameters.
  */
-import { convAccumulators, convRequantised } from '../arith/conv.ts';
+import { convAccumulators, convRequantised, requantiseMap } from '../arith/conv.ts';
 import {
   calibrateShift,
   potMaxCode,
@@ -16,10 +16,10 @@ import {
   signedBits,
 } from '../arith/rules.ts';
 import { PotgenError } from '../core/errors.ts';
-import { formatShape, type FeatureMap, type Shape } from '../core/shapes.ts';
+import { formatShape, windowOutputShape, type FeatureMap } from '../core/shapes.ts';
 import { addressBits, twosComplement } from '../core/verilog.ts';
 import type { WeightQuantOptions } from '../dsl/types.ts';
-import type { AttributeTable, ChainContext, LayerFile, HardwareFields, LayerIRBase, LayerSpecBase, Parameter, QuantiseInput } from './kind.ts';
+import type { AttributeTable, ChainContext, HardwareFields, LayerFile, LayerIRBase, LayerSpecBase, Parameter, Quantised, QuantiseInput } from './kind.ts';
 import { divisors, LIMITS } from './limits.ts';
 import { outputFifoDepth, windowBufferRows, windowCyclesPerFrame, type WindowGeometry } from './window.ts';
 
@@ -98,7 +98,7 @@ export function toChannelsLast(w: ArrayLike<number>, oc: number, c: number, k: n
  * `weights` is the float tensor in PyTorch's [o][c][k][k] order (a dense weight [out, C·H·W] is
  * that of a whole-map convolution).
  */
-export function quantiseConv(spec: WeightedSpec, q: QuantiseInput, geometry: WindowGeometry & { readonly outChannels: number; readonly output: Shape }): ConvIR {
+export function quantiseConv(spec: WeightedSpec, q: QuantiseInput, geometry: WindowGeometry & { readonly outChannels: number }): Quantised<ConvIR> {
   const { outChannels, kernel } = geometry;
   const weight = q.tensors.weight;
   if (!weight) throw new PotgenError(`Layer ${spec.name} has no weights.`);
@@ -111,7 +111,7 @@ export function quantiseConv(spec: WeightedSpec, q: QuantiseInput, geometry: Win
     kind: spec.kind,
     name: spec.name,
     input: q.input,
-    output: geometry.output,
+    output: windowOutputShape(q.input, kernel, geometry.stride, geometry.pad, outChannels),
     inputBits: q.inputBits,
     outputBits: spec.activationBits,
     outputSigned: !relu,
@@ -131,16 +131,14 @@ export function quantiseConv(spec: WeightedSpec, q: QuantiseInput, geometry: Win
     pe: spec.pe,
     simd: spec.simd,
   };
-  let shift = spec.shift;
-  if (shift === undefined) {
-    // Unsigned outputs fit the peak into `bits`; signed ones fit the largest magnitude into bits − 1.
-    let peak = 0;
-    for (const x of q.samples) {
-      for (const v of convAccumulators(x, layer).data) peak = Math.max(peak, relu ? v : Math.abs(v));
-    }
-    shift = calibrateShift(peak, relu ? spec.activationBits : spec.activationBits - 1);
-  }
-  return { ...layer, shift, outputExponent: q.inputExponent + w.exponent + shift };
+  const done = (shift: number): ConvIR => ({ ...layer, shift, outputExponent: q.inputExponent + w.exponent + shift });
+  if (spec.shift !== undefined) return { ir: done(spec.shift) };
+  // Unsigned outputs fit the peak into `bits`; signed ones fit the largest magnitude into bits − 1.
+  const accumulators = q.samples.map((x) => convAccumulators(x, layer));
+  let peak = 0;
+  for (const acc of accumulators) for (const v of acc.data) peak = Math.max(peak, relu ? v : Math.abs(v));
+  const shift = calibrateShift(peak, relu ? spec.activationBits : spec.activationBits - 1);
+  return { ir: done(shift), outputs: accumulators.map((acc) => requantiseMap(acc, shift, spec.activationBits, relu)) };
 }
 
 /** The integer reference: exactly what potgen_conv_layer computes. */

@@ -102,7 +102,7 @@ export const dense: LayerKind<DenseSpec, ConvIR, ConvHW> = {
   runFloat: (spec, x, t) => floatConv(x, t.weight!.data, floatBias(spec, t.bias), spec.outFeatures, x.height, 1, 0, spec.activation === 'relu'),
 
   quantise: (spec, q) =>
-    quantiseConv(spec, q, { outChannels: spec.outFeatures, kernel: q.input.height, stride: 1, pad: 0, output: { height: 1, width: 1, channels: spec.outFeatures } }),
+    quantiseConv(spec, q, { outChannels: spec.outFeatures, kernel: q.input.height, stride: 1, pad: 0 }),
   run: runConv,
   lower: lowerConv,
   emit: (hw) => emitConv(hw, `dense (a ${hw.kernel}x${hw.kernel} convolution over the whole map)`),

@@ -135,6 +135,16 @@ export interface HardwareFields {
 /** Any hardware layer, as the stages after the passes see it. */
 export interface LayerHWBase extends LayerIRBase, HardwareFields {}
 
+/**
+ * What a kind's quantisation gives: the integer layer, and its outputs on the calibration samples
+ * when it computed them anyway (a calibrated shift needs the accumulators), so that they are not
+ * computed a second time for the next layer.
+ */
+export interface Quantised<I extends LayerIRBase> {
+  readonly ir: I;
+  readonly outputs?: readonly FeatureMap[];
+}
+
 /** What quantisation hands a kind: the input's format and the calibration activations entering the layer. */
 export interface QuantiseInput {
   readonly input: Shape;
@@ -206,7 +216,7 @@ export interface LayerKind<S extends LayerSpecBase = LayerSpecBase, I extends La
   runFloat(spec: S, x: FloatMap, tensors: LayerTensors): FloatMap;
 
   /** The integer layer, or undefined when the layer only reinterprets the stream (flatten). */
-  quantise(spec: S, q: QuantiseInput): I | undefined;
+  quantise(spec: S, q: QuantiseInput): Quantised<I> | undefined;
   /** The bit-exact integer reference: exactly what the RTL computes. */
   run(ir: I, x: FeatureMap): FeatureMap;
   /** Passes: widths, folding, buffers and timing. */

@@ -58,7 +58,7 @@ export const maxPool2d: LayerKind<MaxPool2dSpec, MaxPoolIR, MaxPoolIR & PoolHW> 
   },
   runFloat: (spec, x) => floatMaxPool(x, spec.kernel, spec.stride, spec.padding),
 
-  quantise: (spec, q) => poolIR('maxPool2d', spec.name, q, geometry(spec)),
+  quantise: (spec, q) => ({ ir: poolIR('maxPool2d', spec.name, q, geometry(spec)) }),
   run: (ir, x) => maxPool(x, ir.kernel, ir.stride, ir.pad),
   lower: (ir, moduleName) => lowerPool(ir, moduleName, MAX_POOL_LATENCY),
   emit: (hw) => emitPool(hw, 'max pooling'),

@@ -7,6 +7,7 @@
 import type { FeatureMap, Shape } from '../core/shapes.ts';
 import type { NdArray } from '../core/tensors.ts';
 import type { NetworkIR, NetworkSpec } from '../ir/types.ts';
+import type { Quantised } from '../layers/kind.ts';
 import { kindOf, type LayerIR } from '../layers/registry.ts';
 
 /** The exponent of the input image's scale: pixel X stands for X · 2^-8. */
@@ -24,7 +25,7 @@ export function quantiseNetwork(spec: NetworkSpec, tensors: ReadonlyMap<string, 
     const kind = kindOf(layerSpec);
     const weight = tensors.get(`${layerSpec.name}.weight`);
     const bias = tensors.get(`${layerSpec.name}.bias`);
-    const ir: LayerIR | undefined = kind.quantise(layerSpec, {
+    const quantised: Quantised<LayerIR> | undefined = kind.quantise(layerSpec, {
       input: shape,
       inputBits: bits,
       inputExponent: exponent,
@@ -32,9 +33,10 @@ export function quantiseNetwork(spec: NetworkSpec, tensors: ReadonlyMap<string, 
       tensors: { ...(weight ? { weight } : {}), ...(bias ? { bias } : {}) },
       samples: activations,
     });
-    if (!ir) return;
+    if (!quantised) return;
+    const { ir } = quantised;
     layers.push(ir);
-    if (index < spec.layers.length - 1) activations = activations.map((x) => kind.run(ir, x));
+    if (index < spec.layers.length - 1) activations = quantised.outputs ?? activations.map((x) => kind.run(ir, x));
     shape = ir.output;
     bits = ir.outputBits;
     exponent = ir.outputExponent;
