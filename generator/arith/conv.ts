@@ -22,7 +22,8 @@
  */
 import type { FeatureMap } from '../core/shapes.ts';
 import { windowOutputSide } from '../core/shapes.ts';
-import { roundingOffset } from './rules.ts';
+import { requantiseAll } from './rules.ts';
+import { firstOffset } from './windowWalk.ts';
 
 /** The integer conv layer parameters the arithmetic needs. Weights are [o][ky][kx][c]. */
 export interface ConvArithmetic {
@@ -260,11 +261,7 @@ export function convRequantisedPrepared(x: FeatureMap, p: PreparedConv, shift: n
   valueScratch = grow(valueScratch, n);
   accumulateInto(x, p, path, oh, ow, valueScratch);
   const data = new Int32Array(n);
-  if (Number.isInteger(shift) && shift >= 0 && shift <= 30 && Number.isInteger(bits) && bits >= 1 && bits <= 31 && bound + roundingOffset(shift) < 2 ** 31) {
-    requantiseInt32(valueScratch, n, shift, bits, relu, data);
-  } else {
-    requantiseValues(valueScratch, n, shift, bits, relu, data);
-  }
+  requantiseAll(valueScratch, n, shift, bits, relu, data, bound);
   return { height: oh, width: ow, channels: p.outChannels, data };
 }
 
@@ -336,13 +333,6 @@ function scatterStride1(xd: Int32Array, h: number, w: number, c: number, k: numb
   }
 }
 
-/** First kernel offset ≤ hi (and ≥ lo) with (at − offset) a multiple of s, or −1. */
-function firstOffset(at: number, lo: number, hi: number, s: number): number {
-  const r = (at - hi) % s;
-  const first = r === 0 ? hi : hi - (s - r);
-  return first >= lo ? first : -1;
-}
-
 function scatterStrided(xd: Int32Array, h: number, w: number, c: number, k: number, s: number, pad: number, oh: number, ow: number, wt: Float64Array, lanes: number, acc: Float64Array): void {
   const rowLanes = ow * lanes;
   const wStep = s * lanes;
@@ -405,8 +395,8 @@ function sumIsNegativeZero(x: FeatureMap, layer: ConvArithmetic, oy: number, ox:
 function naiveConvAccumulators(x: FeatureMap, layer: ConvArithmetic): ConvAccumulators {
   const { kernel: k, stride: s, pad } = layer;
   const oc = layer.output.channels;
-  const oh = Math.floor((x.height + 2 * pad - k) / s) + 1;
-  const ow = Math.floor((x.width + 2 * pad - k) / s) + 1;
+  const oh = windowOutputSide(x.height, k, s, pad);
+  const ow = windowOutputSide(x.width, k, s, pad);
   const c = x.channels;
   const w = layer.weightValues;
   const out = new Float64Array(oh * ow * oc);
@@ -432,42 +422,11 @@ function naiveConvAccumulators(x: FeatureMap, layer: ConvArithmetic): ConvAccumu
   return { height: oh, width: ow, channels: oc, data: out };
 }
 
-/**
- * Requantises biased accumulators into a feature map of `bits` bits: unsigned after ReLU, else signed.
- * Element for element this is `requantise` / `requantiseSigned` of rules.ts, the same expression
- * with its powers of two computed once per map instead of per value (the tests compare the two).
- */
+/** Requantises biased accumulators into a feature map of `bits` bits: unsigned after ReLU, else signed (rules.ts). */
 export function requantiseMap(acc: ConvAccumulators, shift: number, bits: number, relu = true): FeatureMap {
   const data = new Int32Array(acc.data.length);
-  requantiseValues(acc.data, acc.data.length, shift, bits, relu, data);
+  requantiseAll(acc.data, acc.data.length, shift, bits, relu, data);
   return { height: acc.height, width: acc.width, channels: acc.channels, data };
-}
-
-function requantiseValues(a: Float64Array, n: number, shift: number, bits: number, relu: boolean, data: Int32Array): void {
-  const offset = roundingOffset(shift);
-  const divisor = 2 ** shift;
-  if (relu) {
-    const top = 2 ** bits - 1;
-    for (let i = 0; i < n; i++) data[i] = Math.min(top, Math.max(0, Math.floor((a[i]! + offset) / divisor)));
-  } else {
-    const top = 2 ** (bits - 1) - 1;
-    const bottom = -(2 ** (bits - 1));
-    for (let i = 0; i < n; i++) data[i] = Math.min(top, Math.max(bottom, Math.floor((a[i]! + offset) / divisor)));
-  }
-}
-
-/**
- * `requantiseValues` for integer accumulators whose rounded sums fit an Int32 (|acc| + 2^(shift−1)
- * < 2^31, 0 ≤ shift ≤ 30): then floor((acc + 2^(shift−1)) / 2^shift) is an arithmetic shift.
- */
-function requantiseInt32(a: Float64Array, n: number, shift: number, bits: number, relu: boolean, data: Int32Array): void {
-  const offset = roundingOffset(shift);
-  const top = relu ? 2 ** bits - 1 : 2 ** (bits - 1) - 1;
-  const bottom = relu ? 0 : -(2 ** (bits - 1));
-  for (let i = 0; i < n; i++) {
-    const v = (a[i]! + offset) >> shift;
-    data[i] = v < bottom ? bottom : v > top ? top : v;
-  }
 }
 
 /** Max pooling with zero padding (the inputs are unsigned, so zero never beats a real value). */

@@ -13,6 +13,7 @@
  */
 import type { FloatMap } from '../core/shapes.ts';
 import { windowOutputSide } from '../core/shapes.ts';
+import { firstOffset } from './windowWalk.ts';
 
 /**
  * Below this many output pixels the scatter does not pay: it rearranges the weights on every call,
@@ -124,13 +125,6 @@ function scatterStride1(xd: Float64Array, h: number, w: number, c: number, k: nu
         }
       }
     }
-}
-
-/** First kernel offset ≤ hi (and ≥ lo) with (at − offset) a multiple of s, or −1. */
-function firstOffset(at: number, lo: number, hi: number, s: number): number {
-  const r = (at - hi) % s;
-  const first = r === 0 ? hi : hi - (s - r);
-  return first >= lo ? first : -1;
 }
 
 function scatterStrided(xd: Float64Array, h: number, w: number, c: number, k: number, s: number, pad: number, oh: number, ow: number, wt: Float64Array, oc: number, acc: Float64Array): void {

@@ -150,6 +150,27 @@ export function requantiseSigned(acc: number, shift: number, bits: number): numb
 }
 
 /**
+ * `requantise` (with `relu`) or `requantiseSigned` of the first `n` accumulators into `out`: the
+ * same expression, its powers of two computed once per map rather than per value, which is what
+ * the reference model needs to run fast. When every |accumulator| + 2^(shift−1) is below 2^31
+ * (pass that `bound`), the floor division is an arithmetic shift of an Int32.
+ */
+export function requantiseAll(acc: ArrayLike<number>, n: number, shift: number, bits: number, relu: boolean, out: Int32Array, bound = Infinity): void {
+  const offset = roundingOffset(shift);
+  const top = relu ? 2 ** bits - 1 : 2 ** (bits - 1) - 1;
+  const bottom = relu ? 0 : -(2 ** (bits - 1));
+  if (Number.isInteger(shift) && shift >= 0 && shift <= 30 && Number.isInteger(bits) && bits >= 1 && bits <= 31 && bound + offset < 2 ** 31) {
+    for (let i = 0; i < n; i++) {
+      const v = (acc[i]! + offset) >> shift;
+      out[i] = v < bottom ? bottom : v > top ? top : v;
+    }
+    return;
+  }
+  const divisor = 2 ** shift;
+  for (let i = 0; i < n; i++) out[i] = Math.min(top, Math.max(bottom, Math.floor((acc[i]! + offset) / divisor)));
+}
+
+/**
  * The smallest shift that brings `peak` (the largest biased accumulator seen in calibration)
  * within `bits` unsigned bits after rounding: scales stay powers of two.
  */
