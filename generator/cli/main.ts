@@ -125,7 +125,7 @@ function program(io: CliIo): Command {
       const test = loadMnist('test');
       const count = Math.min(opts.images ?? test.count, test.count);
       const started = performance.now();
-      const rows = await accuracyReport(prepared, variants, test.images(0, count), test.labels, (m) =>
+      const rows = accuracyReport(prepared, variants, test.images(0, count), test.labels, (m) =>
         step(`${((performance.now() - started) / 1000).toFixed(1)} s: ${m}`),
       );
       const float = rows[0]!;

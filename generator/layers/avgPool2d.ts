@@ -15,7 +15,7 @@ import { applyReciprocal, averageReciprocal } from '../arith/rules.ts';
 import type { Shape } from '../core/shapes.ts';
 import type { ChainContext, LayerKind, LayerSpecBase } from './kind.ts';
 import { LIMITS } from './limits.ts';
-import { POOL_LIBRARY, checkPoolChain, describePool, emitPool, lowerPool, poolIR, poolOutputShape, type PoolHW, type PoolIR } from './poolEngine.ts';
+import { POOL_LIBRARY, checkPoolChain, checkUnsignedInput, describePool, emitPool, lowerPool, poolIR, poolOutputShape, type PoolHW, type PoolIR } from './poolEngine.ts';
 import type { WindowGeometry } from './window.ts';
 
 /** A validated average-pooling layer; a global one has no kernel of its own (it is the map's side). */
@@ -60,9 +60,7 @@ function checkChain(spec: AvgPool2dSpec, ctx: ChainContext): void {
     if (ctx.input && ctx.input.height !== ctx.input.width) {
       ctx.error(undefined, `${ctx.label}: global average pooling needs a square map (potgen's window is square), not ${ctx.input.height}x${ctx.input.width}.`);
     }
-    if (ctx.inputSigned) {
-      ctx.error(undefined, `${ctx.label} follows a layer with signed outputs (activation 'none').`, "Give that layer activation 'relu'.");
-    }
+    checkUnsignedInput(ctx);
     return;
   }
   if (spec.kernel === undefined) {

@@ -31,6 +31,11 @@ export function checkPoolChain(ctx: ChainContext, w: WindowGeometry): void {
   } else {
     checkWindowFits(ctx, w.kernel, w.pad);
   }
+  checkUnsignedInput(ctx);
+}
+
+/** Pools work on unsigned activations: zero padding and the pooled values assume them. */
+export function checkUnsignedInput(ctx: ChainContext): void {
   if (ctx.inputSigned) {
     ctx.error(undefined, `${ctx.label} follows a layer with signed outputs (activation 'none').`, "Give that layer activation 'relu'.");
   }

@@ -54,6 +54,9 @@ export interface BuildResult {
 /** Calibration images: the first training images of the data set, or seeded random ones. */
 const CALIBRATION_IMAGES = { dataset: 1000, random: 8 } as const;
 
+/** Testbench frames by default: at full rate (two, to measure cycles per frame), then with random stalls. */
+export const DEFAULT_FRAMES = { steady: 2, stress: 2 } as const;
+
 /** A validated network with its float tensors: what every build variant starts from. */
 export interface PreparedNetwork {
   readonly spec: NetworkSpec;
@@ -74,7 +77,7 @@ export function buildDesign(modelPath: string, options: BuildOptions = {}): Buil
  */
 export function prepareNetwork(network: RawNetwork, locator: Locator, file: string, options: Pick<BuildOptions, 'progress' | 'timeLimitMinutes' | 'steadyFrames' | 'stressFrames'> = {}): PreparedNetwork {
   const spec = validateNetwork(network, locator, file);
-  const frames = (options.steadyFrames ?? 2) + (options.stressFrames ?? 2);
+  const frames = (options.steadyFrames ?? DEFAULT_FRAMES.steady) + (options.stressFrames ?? DEFAULT_FRAMES.stress);
   checkWork(spec, { images: calibrationCount(spec) + frames, timeLimitMinutes: options.timeLimitMinutes ?? 2, ...(options.progress ? { progress: options.progress } : {}) });
   const tensors = loadWeights(spec, network, locator);
   return { spec, tensors, source: sourceName(file) };
@@ -117,11 +120,11 @@ export function compileNetwork(prepared: PreparedNetwork, options: Pick<BuildOpt
 export function buildNetwork(network: RawNetwork, locator: Locator, file: string, options: BuildOptions = {}): BuildResult {
   const prepared = prepareNetwork(network, locator, file, options);
   const { spec, ir, hw } = compileNetwork(prepared, options);
-  const steadyFrames = options.steadyFrames ?? 2;
+  const steadyFrames = options.steadyFrames ?? DEFAULT_FRAMES.steady;
   const notes: string[] = [];
   let images = options.images;
   if (!images) {
-    const stimulus = chooseStimulus(ir, testImageCandidates(spec), steadyFrames + (options.stressFrames ?? 2));
+    const stimulus = chooseStimulus(ir, testImageCandidates(spec), steadyFrames + (options.stressFrames ?? DEFAULT_FRAMES.stress));
     images = stimulus.images;
     if (stimulus.note) notes.push(stimulus.note);
   }

@@ -58,13 +58,13 @@ export function defaultVariants(spec: NetworkSpec): WeightQuantOptions[] {
 }
 
 /** Float accuracy, then each variant's integer accuracy; `progress` hears of each step. */
-export async function accuracyReport(
+export function accuracyReport(
   prepared: PreparedNetwork,
   variants: readonly WeightQuantOptions[],
   images: readonly FeatureMap[],
   labels: ArrayLike<number>,
   progress: (message: string) => void = () => {},
-): Promise<AccuracyRow[]> {
+): AccuracyRow[] {
   progress(`float model over ${images.length} images`);
   const rows = [floatAccuracy(prepared, images, labels)];
   for (const q of variants) {
