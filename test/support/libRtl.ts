@@ -1,16 +1,16 @@
 /**
  * Helpers for the tests of the hand-written RTL library (templates/lib) and its own testbenches
  * (testbench/lib): Icarus simulation, Icarus elaboration, Verilator lint, and runs against a copy
- * of the library with one line broken. Every tool runs in a child process that the test awaits, so
- * the vitest worker's event loop is never blocked; at most POTGEN_TEST_JOBS (default 2) tools run
+ * of the library with one line broken. Every tool runs through the project's asynchronous runner
+ * (generator/run/tools.ts), so the vitest worker's event loop is never blocked; at most POTGEN_TEST_JOBS (default 2) tools run
  * at once, however many tests are waiting.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { runTool as runProjectTool, type ToolRun } from '../../generator/run/tools.ts';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,65 +20,30 @@ export const LIB = path.join(ROOT, 'templates/lib');
 export const TB = path.join(ROOT, 'testbench/lib');
 
 const TOOL_TIMEOUT_MS = 300_000;
-const MAX_OUTPUT = 64 * 1024 * 1024;
 const JOBS = Math.max(1, Number(process.env.POTGEN_TEST_JOBS ?? 2) || 2);
 
 /** Module parameters by name. */
 export type Params = Readonly<Record<string, number>>;
 
-/** What a finished tool printed and how it exited (-1 when killed by a signal or the timeout). */
-export interface ToolResult {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let running = 0;
 const waiting: (() => void)[] = [];
 
-async function acquire(): Promise<void> {
-  if (running < JOBS) {
-    running++;
-    return;
-  }
-  await new Promise<void>((resolve) => waiting.push(resolve));
-}
-
-function release(): void {
-  const next = waiting.shift();
-  if (next) next();
-  else running--;
-}
-
-/** Runs `tool` with `args` in `cwd` without blocking, once a job slot is free. */
-export async function runTool(tool: string, args: readonly string[], cwd: string, timeoutMs = TOOL_TIMEOUT_MS): Promise<ToolResult> {
-  await acquire();
+/** Runs `work` once one of the JOBS slots is free, so that waiting tests do not start every tool at once. */
+export async function withJobSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running < JOBS) running++;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
   try {
-    return await new Promise<ToolResult>((resolve, reject) => {
-      const child = spawn(tool, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let size = 0;
-      const collect = (into: Buffer[]) => (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_OUTPUT) child.kill('SIGKILL');
-        else into.push(chunk);
-      };
-      child.stdout.on('data', collect(out));
-      child.stderr.on('data', collect(err));
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      child.on('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ status: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-      });
-    });
+    return await work();
   } finally {
-    release();
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
   }
+}
+
+/** Runs `tool` with `args` in `cwd` (the project's runner: asynchronous, bounded in time), once a job slot is free. */
+export function runTool(tool: string, args: readonly string[], cwd: string, timeoutMs = TOOL_TIMEOUT_MS): Promise<ToolRun> {
+  return withJobSlot(() => runProjectTool(tool, args, cwd, timeoutMs));
 }
 
 /** A fresh temporary directory, removed after `use` settles. */

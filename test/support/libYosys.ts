@@ -1,13 +1,13 @@
 /**
- * Yosys (@yowasp/yosys) for the library tests, run in a child process (libYosysChild.mjs) so that
- * its WebAssembly never blocks the test worker. The script reads the files with `read_verilog
- * -defer`, so that `chparam` can set the top module's parameters before it is elaborated.
+ * Yosys (@yowasp/yosys) for the library tests, in a worker thread through the project's own
+ * runner (generator/run/yosys-worker.ts), so that its WebAssembly never blocks the test worker.
+ * The script reads the files with `read_verilog -defer`, so that `chparam` can set the top
+ * module's parameters before it is elaborated.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ROOT, runTool, type Params } from './libRtl.ts';
-
-const CHILD = fileURLToPath(new URL('./libYosysChild.mjs', import.meta.url));
+import { runYosysInWorker, YosysExit } from '../../generator/run/yosys-worker.ts';
+import { withJobSlot, type Params } from './libRtl.ts';
 
 /** A finished Yosys run: its exit status, its log, and the cell counts of the design if it got that far. */
 export interface YosysRun {
@@ -18,18 +18,27 @@ export interface YosysRun {
 }
 
 /** Runs `commands` after reading `sources` and setting `params` on `top`; `stat -json` goes to stat.json. */
-export async function yosys(top: string, sources: readonly string[], params: Params, commands: readonly string[]): Promise<YosysRun> {
-  const names = sources.map((s) => path.basename(s));
+export function yosys(top: string, sources: readonly string[], params: Params, commands: readonly string[]): Promise<YosysRun> {
+  const files = Object.fromEntries(sources.map((s) => [path.basename(s), readFileSync(s, 'utf8')]));
   const set = Object.entries(params).map(([k, v]) => `-set ${k} ${v}`);
-  const script = [`read_verilog -defer ${names.join(' ')}`, ...(set.length ? [`chparam ${set.join(' ')} ${top}`] : []), ...commands].join('; ');
-  const r = await runTool(process.execPath, [CHILD, script, ...sources], ROOT, 600_000);
-  const [log = '', json] = r.stdout.split('\n@@stat@@\n');
-  let cells: Record<string, number> | undefined;
-  if (json !== undefined) {
-    const stat = JSON.parse(json) as { design?: { num_cells_by_type?: Record<string, number> } };
-    cells = stat.design?.num_cells_by_type ?? {};
-  }
-  return { status: r.status, log: log + r.stderr, cells };
+  const script = [`read_verilog -defer ${Object.keys(files).join(' ')}`, ...(set.length ? [`chparam ${set.join(' ')} ${top}`] : []), ...commands].join('; ');
+  return withJobSlot(async () => {
+    const decoder = new TextDecoder();
+    let log = '';
+    const write = (bytes: Uint8Array): void => {
+      log += decoder.decode(bytes, { stream: true });
+    };
+    try {
+      const out = await runYosysInWorker(['-p', script], files, { stdout: write, stderr: write });
+      const stat = out['stat.json'];
+      if (stat === undefined) return { status: 0, log, cells: undefined };
+      const json = JSON.parse(typeof stat === 'string' ? stat : new TextDecoder().decode(stat as Uint8Array)) as { design?: { num_cells_by_type?: Record<string, number> } };
+      return { status: 0, log, cells: json.design?.num_cells_by_type ?? {} };
+    } catch (error) {
+      if (error instanceof YosysExit) return { status: error.code, log, cells: undefined };
+      throw error;
+    }
+  });
 }
 
 /** Word-level cells after `proc; flatten; opt -full; wreduce` (as generator/run/yosys.ts counts them): `$mul` means a multiplier. */
