@@ -1,0 +1,96 @@
+/**
+ * The comparison as one self-contained HTML page: the table, an accuracy-versus-energy plot and a
+ * LUT-versus-energy plot. The plots are Vega-Lite specifications rendered to SVG here, in Node,
+ * and inlined, so the page opens offline with no script at all.
+ */
+import type { ComparisonTable } from './table.ts';
+import { toMarkdown } from './table.ts';
+
+/** One scatter plot of the variants: `y` against energy per inference, points labelled by variant. */
+function scatterSpec(t: ComparisonTable, y: { field: 'accuracy' | 'luts'; title: string }): Record<string, unknown> {
+  const values = t.rows
+    .filter((r) => r[y.field] !== undefined)
+    .map((r) => ({ variant: r.variant, energy: r.energyNanojoules, [y.field]: r[y.field], baseline: r.variant === t.baseline }));
+  const encoding = {
+    x: { field: 'energy', type: 'quantitative', title: 'energy per inference (nJ, nominal coefficients)', scale: { zero: false, padding: 20 } },
+    y: { field: y.field, type: 'quantitative', title: y.title, scale: { zero: false, padding: 20 } },
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 420,
+    height: 280,
+    data: { values },
+    encoding,
+    layer: [
+      { mark: { type: 'point', filled: true, size: 90 }, encoding: { color: { field: 'variant', type: 'nominal', legend: null }, shape: { field: 'baseline', type: 'nominal', legend: null } } },
+      { mark: { type: 'text', align: 'left', dx: 8, dy: -6, fontSize: 12 }, encoding: { text: { field: 'variant' } } },
+    ],
+    config: { font: 'sans-serif', view: { stroke: '#ccc' } },
+  };
+}
+
+/** Renders a Vega-Lite specification to SVG text without a browser or a canvas. */
+async function renderSvg(spec: Record<string, unknown>): Promise<string> {
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  const view = new vega.View(vega.parse(vegaLite.compile(spec as never).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** The Markdown table as an HTML table (the same cells, so the page and compare.md agree). */
+function htmlTable(t: ComparisonTable): string {
+  const rows = toMarkdown(t)
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('| ---'))
+    .map((l) => l.slice(2, -2).split(' | '));
+  const [head, ...body] = rows;
+  const cell = (tag: string, c: string, i: number): string => `<${tag}${i > 0 ? ' class="n"' : ''}>${escapeHtml(c)}</${tag}>`;
+  return [
+    '<table>',
+    `<thead><tr>${head!.map((c, i) => cell('th', c, i)).join('')}</tr></thead>`,
+    `<tbody>${body.map((r) => `<tr>${r.map((c, i) => cell('td', c, i)).join('')}</tr>`).join('\n')}</tbody>`,
+    '</table>',
+  ].join('\n');
+}
+
+/**
+ * The page. `method` is a paragraph of plain text saying how the figures were obtained; it is
+ * printed under the table.
+ */
+export async function htmlReport(t: ComparisonTable, method: string): Promise<string> {
+  const plots: string[] = [];
+  if (t.rows.some((r) => r.accuracy !== undefined)) {
+    plots.push(`<figure>${await renderSvg(scatterSpec(t, { field: 'accuracy', title: 'test accuracy (%)' }))}<figcaption>Accuracy against energy per inference</figcaption></figure>`);
+  }
+  plots.push(`<figure>${await renderSvg(scatterSpec(t, { field: 'luts', title: 'LUTs' }))}<figcaption>LUTs against energy per inference</figcaption></figure>`);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>potgen compare: ${escapeHtml(t.design)}</title>
+<style>
+body { font-family: sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; font-size: 14px; }
+th, td { border-bottom: 1px solid #ddd; padding: 4px 10px; }
+.n { text-align: right; font-variant-numeric: tabular-nums; }
+figure { display: inline-block; margin: 1em 2em 1em 0; }
+figcaption { text-align: center; font-size: 13px; color: #555; }
+p { max-width: 60em; line-height: 1.4; }
+</style>
+</head>
+<body>
+<h1>${escapeHtml(t.design)}: power-of-two beside uniform</h1>
+${htmlTable(t)}
+<p>${escapeHtml(method)}</p>
+${plots.join('\n')}
+</body>
+</html>
+`;
+}
