@@ -22,7 +22,7 @@
  */
 import type { FeatureMap } from '../core/shapes.ts';
 import { windowOutputSide } from '../core/shapes.ts';
-import { requantiseAll } from './rules.ts';
+import { requantiseAll, requantiseAllMultiplied } from './rules.ts';
 import { firstOffset } from './windowWalk.ts';
 
 /** The integer conv layer parameters the arithmetic needs. Weights are [o][ky][kx][c]. */
@@ -243,17 +243,17 @@ export function convAccumulatorsPrepared(x: FeatureMap, p: PreparedConv): ConvAc
 }
 
 /**
- * A conv layer's output map: exactly `requantiseMap(convAccumulators(x, layer), shift, bits, relu)`,
- * without materialising the accumulators (what the reference model needs per layer).
+ * A conv layer's output map: exactly `requantiseMap(convAccumulators(x, layer), shift, bits, relu,
+ * multipliers)`, without materialising the accumulators (what the reference model needs per layer).
  */
-export function convRequantised(x: FeatureMap, layer: ConvArithmetic, shift: number, bits: number, relu = true): FeatureMap {
-  return convRequantisedPrepared(x, cachedPrepare(layer), shift, bits, relu);
+export function convRequantised(x: FeatureMap, layer: ConvArithmetic, shift: number, bits: number, relu = true, multipliers?: ArrayLike<number>): FeatureMap {
+  return convRequantisedPrepared(x, cachedPrepare(layer), shift, bits, relu, multipliers);
 }
 
 /** `convRequantised` for a layer prepared with `prepareConv`. */
-export function convRequantisedPrepared(x: FeatureMap, p: PreparedConv, shift: number, bits: number, relu = true): FeatureMap {
+export function convRequantisedPrepared(x: FeatureMap, p: PreparedConv, shift: number, bits: number, relu = true, multipliers?: ArrayLike<number>): FeatureMap {
   const { path, bound } = analyse(x, p);
-  if (path === 'loops') return requantiseMap(naiveConvAccumulators(x, p.layer), shift, bits, relu);
+  if (path === 'loops') return requantiseMap(naiveConvAccumulators(x, p.layer), shift, bits, relu, multipliers);
   const oh = windowOutputSide(x.height, p.kernel, p.stride, p.pad);
   const ow = windowOutputSide(x.width, p.kernel, p.stride, p.pad);
   const n = oh * ow * p.outChannels;
@@ -261,7 +261,7 @@ export function convRequantisedPrepared(x: FeatureMap, p: PreparedConv, shift: n
   valueScratch = grow(valueScratch, n);
   accumulateInto(x, p, path, oh, ow, valueScratch);
   const data = new Int32Array(n);
-  requantiseAll(valueScratch, n, shift, bits, relu, data, bound);
+  requantiseInto(valueScratch, n, shift, bits, relu, data, bound, p.outChannels, multipliers);
   return { height: oh, width: ow, channels: p.outChannels, data };
 }
 
@@ -422,11 +422,21 @@ function naiveConvAccumulators(x: FeatureMap, layer: ConvArithmetic): ConvAccumu
   return { height: oh, width: ow, channels: oc, data: out };
 }
 
-/** Requantises biased accumulators into a feature map of `bits` bits: unsigned after ReLU, else signed (rules.ts). */
-export function requantiseMap(acc: ConvAccumulators, shift: number, bits: number, relu = true): FeatureMap {
+/**
+ * Requantises biased accumulators into a feature map of `bits` bits: unsigned after ReLU, else
+ * signed (rules.ts), through a fixed-point multiplier per channel when `multipliers` are given.
+ */
+export function requantiseMap(acc: ConvAccumulators, shift: number, bits: number, relu = true, multipliers?: ArrayLike<number>): FeatureMap {
   const data = new Int32Array(acc.data.length);
-  requantiseAll(acc.data, acc.data.length, shift, bits, relu, data);
+  requantiseInto(acc.data, acc.data.length, shift, bits, relu, data, Infinity, acc.channels, multipliers);
   return { height: acc.height, width: acc.width, channels: acc.channels, data };
+}
+
+/** The shift rule, or the multiplier rule when the layer has multipliers (one per channel). */
+function requantiseInto(acc: ArrayLike<number>, n: number, shift: number, bits: number, relu: boolean, out: Int32Array, bound: number, channels: number, multipliers: ArrayLike<number> | undefined): void {
+  if (!multipliers || multipliers.length === 0) return requantiseAll(acc, n, shift, bits, relu, out, bound);
+  if (multipliers.length !== channels) throw new RangeError(`requantise: ${multipliers.length} multipliers for ${channels} channels`);
+  requantiseAllMultiplied(acc, n, multipliers, shift, bits, relu, out, bound);
 }
 
 /** Max pooling with zero padding (the inputs are unsigned, so zero never beats a real value). */

@@ -2,11 +2,15 @@
  * The numeric contracts, in one place. The quantisers, the reference model, the vector
  * generator, the width pass and the reports all call these functions; nothing else rounds.
  *
- * Scales are powers of two everywhere, so requantisation is a shift:
+ * Activation scales are powers of two everywhere, and so are the weight scales of PoT and 'pow2'
+ * uniform layers, whose requantisation is then a shift:
  * - the input image pixel X (0..255) stands for X · 2^-8;
  * - a layer's weights are integers v with a per-layer exponent e (w ≈ v · 2^e);
  * - a layer's accumulator is Σ x·v + B and stands for acc · 2^(k_in + e);
  * - its output is Y = sat(relu(round(acc / 2^shift))), standing for Y · 2^(k_in + e + shift).
+ * A fair uniform layer has a real scale s_o per layer or output channel (w ≈ v · s_o), its bias in
+ * units 2^k_in · s_o, and s_o ≈ M[o] · 2^e with an integer multiplier M[o]; its output is
+ * Y = sat(relu(round(acc · M[o] / 2^shift))), standing for Y · 2^(k_in + e + shift) again.
  */
 
 /** Largest magnitude code of a PoT weight: bits-1 code bits, code 0 meaning zero. */
@@ -121,9 +125,126 @@ export function quantiseUniform(weights: ArrayLike<number>, bits: number): Quant
   return { values, codes, exponent: e };
 }
 
+/**
+ * How a uniform layer's weights are scaled: one real scale per layer or per output channel (the
+ * fair baseline, requantised with a fixed-point multiplier), or a power of two per layer
+ * (requantised with a shift alone, like PoT).
+ */
+export type UniformScale = 'layer' | 'channel' | 'pow2';
+
+/** Grid points of the scale search: s = c · max|w| / Q for c = i / SCALE_GRID, i = 1..SCALE_GRID. */
+export const SCALE_GRID = 1000;
+
+/**
+ * Symmetric uniform levels v · s (|v| ≤ Q = 2^(bits−1)−1) with the real scale s that minimises the
+ * squared error Σ (w − s · clamp(round(w / s)))² over the grid s = c · max|w| / Q, c = i / 1000,
+ * i = 1..1000 (c = 1 is max-abs scaling, so the result is never worse than it; smaller c trade
+ * clipping the few largest weights for finer steps among the many small ones). Searched from
+ * c = 1 down, a tie keeps the larger scale: deterministic. Rounding is half away from zero, as
+ * `quantiseUniform`. An all-zero tensor gets scale 0 (the caller picks one).
+ */
+export function mseUniformScale(weights: ArrayLike<number>, bits: number): number {
+  const q = uniformMaxValue(bits);
+  let maxAbs = 0;
+  for (let i = 0; i < weights.length; i++) maxAbs = Math.max(maxAbs, Math.abs(weights[i]!));
+  if (maxAbs === 0) return 0;
+  let best = Infinity;
+  let bestScale = maxAbs / q;
+  for (let i = SCALE_GRID; i >= 1; i--) {
+    const s = ((i / SCALE_GRID) * maxAbs) / q;
+    const inv = 1 / s;
+    let err = 0;
+    for (let j = 0; j < weights.length && err < best; j++) {
+      const w = weights[j]!;
+      const v = Math.min(q, Math.floor(Math.abs(w) * inv + 0.5));
+      const d = Math.abs(w) - v * s;
+      err += d * d;
+    }
+    if (err < best) {
+      best = err;
+      bestScale = s;
+    }
+  }
+  return bestScale;
+}
+
+/** Uniform weights with real scales: integer values, codes, and the scale of each output channel. */
+export interface ScaledWeights {
+  readonly values: Float64Array;
+  readonly codes: Int32Array;
+  /** w ≈ v · scales[o] for the weights of output channel o. */
+  readonly scales: Float64Array;
+}
+
+/**
+ * Uniform quantisation with a real scale per layer (`perChannel` false) or per output channel:
+ * weights laid out [o][...] with `channels` rows, each scale from `mseUniformScale`. A channel of
+ * zeros takes the largest scale of the others (its bias still needs a unit); a layer of zeros, 1.
+ */
+export function quantiseUniformScaled(weights: ArrayLike<number>, bits: number, channels: number, perChannel: boolean): ScaledWeights {
+  const q = uniformMaxValue(bits);
+  const n = weights.length;
+  const row = n / channels;
+  if (!Number.isInteger(row)) throw new RangeError(`quantiseUniformScaled: ${n} weights do not split into ${channels} channels`);
+  const scales = new Float64Array(channels);
+  if (perChannel) {
+    const slice = new Float64Array(row);
+    for (let o = 0; o < channels; o++) {
+      for (let i = 0; i < row; i++) slice[i] = weights[o * row + i]!;
+      scales[o] = mseUniformScale(slice, bits);
+    }
+  } else scales.fill(mseUniformScale(weights, bits));
+  const fallback = Math.max(...scales) || 1;
+  for (let o = 0; o < channels; o++) if (scales[o] === 0) scales[o] = fallback;
+  const values = new Float64Array(n);
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    // + 0 turns the −0 of a small negative weight into 0.
+    const v = Math.max(-q, Math.min(q, roundHalfAway(weights[i]! / scales[Math.floor(i / row)]!))) + 0;
+    values[i] = v;
+    codes[i] = uniformCode(v, bits);
+  }
+  return { values, codes, scales };
+}
+
+/** Significant bits kept by the largest requantisation multiplier: it lies in [2^14, 2^15]. */
+export const MULTIPLIER_PRECISION = 15;
+
+/** Fixed-point multipliers M[o] ≈ scales[o] · 2^−exponent (unsigned integers). */
+export interface FixedPointScales {
+  readonly multipliers: number[];
+  readonly exponent: number;
+}
+
+/**
+ * Real scales as integer multipliers and one shared power of two: M[o] = round(s_o · 2^−E), with
+ * E chosen so that the largest M lies in [2^14, 2^15] (15 significant bits, 16 bits unsigned).
+ * Bound: |s_o − M[o] · 2^E| ≤ 2^(E−1) ≤ max_o s_o · 2^−15 for every o (relative error ≤ 2^−15 for
+ * the largest scale; a channel of scale s_max / 2^k keeps 15 − k bits).
+ */
+export function fixedPointScales(scales: ArrayLike<number>): FixedPointScales {
+  let max = 0;
+  for (let o = 0; o < scales.length; o++) {
+    const s = scales[o]!;
+    if (!(s > 0) || !Number.isFinite(s)) throw new RangeError(`fixedPointScales: scale ${s} of channel ${o} is not a positive finite number`);
+    max = Math.max(max, s);
+  }
+  if (max === 0) throw new RangeError('fixedPointScales: no scales');
+  // max · 2^−E ∈ [2^14, 2^15): E = floor(log2 max) − 14, corrected for log2's rounding.
+  let exponent = Math.floor(Math.log2(max)) - (MULTIPLIER_PRECISION - 1);
+  while (max * 2 ** -exponent >= 2 ** MULTIPLIER_PRECISION) exponent++;
+  while (max * 2 ** -exponent < 2 ** (MULTIPLIER_PRECISION - 1)) exponent--;
+  return { multipliers: Array.from(scales, (s) => Math.round(s * 2 ** -exponent)), exponent };
+}
+
 /** A float bias in accumulator units 2^accExponent, rounded half away from zero. */
 export function quantiseBias(bias: number, accExponent: number): number {
   return roundHalfAway(bias / 2 ** accExponent);
+}
+
+/** A float bias in accumulator units 2^accExponent · scale (a real weight scale), rounded half away from zero. */
+export function quantiseBiasScaled(bias: number, accExponent: number, scale: number): number {
+  return roundHalfAway(bias / (2 ** accExponent * scale));
 }
 
 /** The constant added before the shift so that it rounds half up: 2^(shift−1), or 0. */
@@ -171,8 +292,58 @@ export function requantiseAll(acc: ArrayLike<number>, n: number, shift: number, 
 }
 
 /**
- * The smallest shift that brings `peak` (the largest biased accumulator seen in calibration)
- * within `bits` unsigned bits after rounding: scales stay powers of two.
+ * Requantisation through a fixed-point multiplier (integer-only inference, Jacob et al. 2018): the
+ * biased accumulator times the channel's multiplier M, rounded half up by adding 2^(shift−1),
+ * arithmetic shift right, then ReLU and saturation to `bits` unsigned bits (or signed saturation
+ * without ReLU). Equals floor((acc · M + 2^(S−1)) / 2^S), i.e. acc · M / 2^S rounded half up:
+ * exact in doubles while |acc · M| + 2^(S−1) < 2^53, and refused (RangeError) beyond.
+ */
+export function requantiseMultiplied(acc: number, multiplier: number, shift: number, bits: number, relu: boolean): number {
+  const product = acc * multiplier;
+  const offset = roundingOffset(shift);
+  if (!(Math.abs(product) + offset < 2 ** 53)) throw new RangeError(`requantiseMultiplied: ${acc} · ${multiplier} is not exact in doubles`);
+  const shifted = Math.floor((product + offset) / 2 ** shift);
+  const top = relu ? 2 ** bits - 1 : 2 ** (bits - 1) - 1;
+  const bottom = relu ? 0 : -(2 ** (bits - 1));
+  return Math.min(top, Math.max(bottom, shifted));
+}
+
+/**
+ * `requantiseMultiplied` of the first `n` accumulators of a [pixel][channel] map into `out`,
+ * accumulator i using multipliers[i mod channels]. With `bound` ≥ every |accumulator| and the
+ * products provably exact, no value is checked; otherwise each is (RangeError beyond 2^53).
+ */
+export function requantiseAllMultiplied(
+  acc: ArrayLike<number>,
+  n: number,
+  multipliers: ArrayLike<number>,
+  shift: number,
+  bits: number,
+  relu: boolean,
+  out: Int32Array,
+  bound = Infinity,
+): void {
+  const channels = multipliers.length;
+  const offset = roundingOffset(shift);
+  const inv = 2 ** -shift;
+  const top = relu ? 2 ** bits - 1 : 2 ** (bits - 1) - 1;
+  const bottom = relu ? 0 : -(2 ** (bits - 1));
+  let maxM = 0;
+  for (let c = 0; c < channels; c++) maxM = Math.max(maxM, Math.abs(multipliers[c]!));
+  const checked = !(bound * maxM + offset < 2 ** 53);
+  for (let i = 0, c = 0; i < n; i++, c = c + 1 === channels ? 0 : c + 1) {
+    const product = acc[i]! * multipliers[c]!;
+    if (checked && !(Math.abs(product) + offset < 2 ** 53)) throw new RangeError(`requantiseMultiplied: ${acc[i]} · ${multipliers[c]} is not exact in doubles`);
+    // Scaling by 2^−shift is exact in doubles, so the floor is that of the exact quotient.
+    const v = Math.floor((product + offset) * inv);
+    out[i] = v < bottom ? bottom : v > top ? top : v;
+  }
+}
+
+/**
+ * The smallest shift that brings `peak` (the largest biased accumulator seen in calibration, times
+ * its channel's multiplier in a multiplier layer) within `bits` unsigned bits after rounding:
+ * activation scales stay powers of two.
  */
 export function calibrateShift(peak: number, bits: number): number {
   const top = 2 ** bits - 1;

@@ -28,14 +28,17 @@ const processIo: CliIo = {
   err: (text) => process.stderr.write(text),
 };
 
-/** `--quant kind:bits`; the bits are checked here because the override bypasses the model's validation. */
-function parseQuant(value: string): WeightQuantOptions {
+/**
+ * `--quant kind:bits[:scale]`: pot:4, uniform:8 (real scale per layer), uniform:8:channel,
+ * uniform:8:pow2. Checked here because the override bypasses the model's validation.
+ */
+export function parseQuant(value: string): WeightQuantOptions {
   const { min, max } = LIMITS.weightBits;
-  const m = /^(pot|uniform):(\d+)$/.exec(value);
-  if (!m) throw new InvalidArgumentError(`It must be pot:<bits> or uniform:<bits>, e.g. uniform:8.`);
-  const bits = Number(m[2]);
+  const m = /^(?:(pot):(\d+)|(uniform):(\d+)(?::(layer|channel|pow2))?)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`It must be pot:<bits> or uniform:<bits>[:layer|channel|pow2], e.g. uniform:8 or uniform:4:channel.`);
+  const bits = Number(m[2] ?? m[4]);
   if (bits < min || bits > max) throw new InvalidArgumentError(`Weights may have ${min} to ${max} bits, not ${bits}.`);
-  return { kind: m[1] as 'pot' | 'uniform', bits };
+  return m[1] ? { kind: 'pot', bits } : { kind: 'uniform', bits, scale: (m[5] ?? 'layer') as 'layer' | 'channel' | 'pow2' };
 }
 
 function parseCount(min: number) {
@@ -104,16 +107,16 @@ function program(io: CliIo): Command {
     .option('--images <n>', 'how many test images (default: all)', parseCount(1))
     .option(
       '--quant <kind:bits>',
-      "a variant to compare; repeat for several (default: the model's own, pot:4, uniform:4, uniform:8)",
+      "a variant to compare, e.g. pot:4, uniform:8, uniform:4:channel, uniform:4:pow2; repeat for several (default: the model's own, pot:3/4/5, uniform:4/8 per layer and pow2)",
       (v: string, prev: WeightQuantOptions[] = []) => [...prev, parseQuant(v)],
     )
     .addHelpText('after', '\nExample:\n  potgen eval examples/lenet5/lenet5.ts --images 2000 --quant pot:4 --quant pot:3')
     .action(async (model: string, opts: { images?: number; quant?: WeightQuantOptions[] }) => {
       step(`loading ${model}`);
-      const [{ loadModel }, { prepareNetwork }, { loadMnist }, { accuracyReport, defaultVariants }] = await Promise.all([
+      const [{ loadModel }, { prepareNetwork }, { testSet, datasetFiles }, { accuracyReport, defaultVariants }] = await Promise.all([
         import('../load/loadModel.ts'),
         import('../pipeline/buildDesign.ts'),
-        import('../data/mnist.ts'),
+        import('../data/datasets.ts'),
         import('../report/accuracy.ts'),
       ]);
       const loaded = loadModel(model);
@@ -122,18 +125,19 @@ function program(io: CliIo): Command {
         throw new PotgenError(`${displayPath(loaded.file)} names no dataset, so there are no labelled images to score; add dataset: mnist() to the network.`);
       }
       const variants = opts.quant ?? defaultVariants(prepared.spec);
-      const test = loadMnist('test');
+      const test = testSet(prepared.spec);
       const count = Math.min(opts.images ?? test.count, test.count);
       const started = performance.now();
       const rows = accuracyReport(prepared, variants, test.images(0, count), test.labels, (m) =>
         step(`${((performance.now() - started) / 1000).toFixed(1)} s: ${m}`),
       );
       const float = rows[0]!;
-      line(`${prepared.spec.name}: accuracy on ${count} MNIST test images`);
+      line(`${prepared.spec.name}: accuracy on ${count} ${test.name} test images`);
+      if (!datasetFiles(prepared.spec.dataset).train) line('  (the data set has no training split, so calibration used its first test images)');
       for (const r of rows) {
         const pct = (100 * r.correct) / r.total;
         const delta = r === float ? '' : `  (${(pct - (100 * float.correct) / float.total).toFixed(2)} points)`;
-        line(`  ${r.label.padEnd(34)} ${pct.toFixed(2).padStart(6)}%  ${r.correct}/${r.total}${delta}`);
+        line(`  ${r.label.padEnd(36)} ${pct.toFixed(2).padStart(6)}%  ${r.correct}/${r.total}${delta}`);
       }
     });
 

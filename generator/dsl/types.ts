@@ -8,12 +8,83 @@ export interface WeightQuantOptions {
   readonly kind: 'pot' | 'uniform';
   /** Total code width including the sign bit, 2..8. */
   readonly bits: number;
+  /**
+   * Uniform weights only: a real scale per layer ('layer', the default: the fair baseline) or per
+   * output channel ('channel'), requantised by a fixed-point multiplier; or a power-of-two scale
+   * ('pow2'), requantised by a shift alone. PoT weights always have a power-of-two scale.
+   */
+  readonly scale?: 'layer' | 'channel' | 'pow2';
 }
 
-/** A labelled image set shipped with potgen: calibration uses its training images, tests and accuracy its test images. */
-export interface DatasetSource {
-  readonly kind: 'mnist';
+/**
+ * The images and labels of one split, as the user names them; paths are relative to the model file.
+ * Each file is IDX (MNIST's format, optionally gzipped as `.gz`), `.npy`, or `.npz` (then the
+ * array is chosen by key).
+ */
+export interface DatasetSplitOptions {
+  /** uint8 pixels, N×H×W (one channel) or N×H×W×C (channels last), matching the network's input. */
+  readonly images: string;
+  /** Integer class numbers (uint8, int32, int64, ...), 0 or more, one per image. */
+  readonly labels: string;
+  /** The images' array in an `.npz` file; default `x_train` or `x_test`. */
+  readonly imagesKey?: string;
+  /** The labels' array in an `.npz` file; default `y_train` or `y_test`. */
+  readonly labelsKey?: string;
 }
+
+/**
+ * A labelled image set of the user's own. Calibration uses the first 1000 training images, test
+ * vectors and accuracy the test images. Without `train`, calibration uses the test images.
+ */
+export interface DatasetOptions {
+  readonly train?: DatasetSplitOptions;
+  readonly test?: DatasetSplitOptions;
+  /** One `.npz` holding both splits as `x_train`, `y_train`, `x_test`, `y_test` (Keras's layout), instead of `train` and `test`. */
+  readonly npz?: string;
+  /** Added to the error when a file is missing, e.g. how to install the data. */
+  readonly hint?: string;
+  /** How reports name the set, e.g. 'Fashion-MNIST'; default: the test images' file name. */
+  readonly name?: string;
+}
+
+/** A `dataset({ ... })` as the DSL returns it, before validation. */
+export interface RawDataset extends DatasetOptions {
+  readonly kind: 'dataset';
+}
+
+/** A data set as a model names it: `mnist()` or `dataset({ ... })`. */
+export type RawDatasetSource = { readonly kind: 'mnist' } | RawDataset;
+
+/** One array of a validated data set. */
+export interface DatasetArray {
+  /** Absolute path. */
+  readonly path: string;
+  /** The array's key when the file is an `.npz`. */
+  readonly key?: string;
+  /** The `dataset` option that named the file (e.g. `test.images`), where errors about it point. */
+  readonly option: string;
+}
+
+/** The images and labels of one validated split. */
+export interface DatasetSplit {
+  readonly images: DatasetArray;
+  readonly labels: DatasetArray;
+}
+
+/** A validated data set of files. */
+export interface DatasetFiles {
+  readonly kind: 'files';
+  /** How reports name the set: 'MNIST', or the test images' file name. */
+  readonly name: string;
+  /** Calibration images; when missing, calibration uses the test images. */
+  readonly train?: DatasetSplit;
+  readonly test: DatasetSplit;
+  /** Added to the error when a file is missing. */
+  readonly hint?: string;
+}
+
+/** A validated data set: MNIST as potgen ships it, or the user's files. */
+export type DatasetSource = { readonly kind: 'mnist' } | DatasetFiles;
 
 /** Where the float weights come from. */
 export type WeightSource =
@@ -132,8 +203,8 @@ export interface NetworkOptions {
   readonly input: InputOptions;
   /** A path (relative to the model file) to .onnx, .json, .npz or a folder of .npy files, or `randomWeights(seed)`. */
   readonly weights: string | WeightSource;
-  /** Real images for calibration, test vectors and accuracy; default: seeded random images. */
-  readonly dataset?: DatasetSource;
+  /** Real images for calibration, test vectors and accuracy: `mnist()` or `dataset({ ... })`; default: seeded random images. */
+  readonly dataset?: RawDatasetSource;
   readonly layers: readonly RawLayer[];
   /** Seed of the sample images used to calibrate shifts and to make test vectors; default 1. */
   readonly sampleSeed?: number;

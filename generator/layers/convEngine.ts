@@ -8,12 +8,16 @@
 import { convAccumulators, convRequantised, requantiseMap } from '../arith/conv.ts';
 import {
   calibrateShift,
+  fixedPointScales,
   potMaxCode,
   quantiseBias,
+  quantiseBiasScaled,
   quantisePot,
   quantiseUniform,
+  quantiseUniformScaled,
   roundingOffset,
   signedBits,
+  type UniformScale,
 } from '../arith/rules.ts';
 import { PotgenError } from '../core/errors.ts';
 import { formatShape, windowOutputShape, type FeatureMap } from '../core/shapes.ts';
@@ -72,8 +76,19 @@ export interface ConvIR extends LayerIRBase, WindowGeometry {
   readonly weightCodes: readonly number[];
   /** The integers the codes stand for. */
   readonly weightValues: readonly number[];
-  /** Weights ≈ v · 2^weightExponent. */
+  /**
+   * Weights ≈ v · 2^weightExponent ('pow2' and PoT layers), or v · multipliers[o] · 2^weightExponent
+   * (real scales, the multipliers standing for them).
+   */
   readonly weightExponent: number;
+  /** The weight scale: a power of two ('pow2', every PoT layer), or real per layer or per output channel. */
+  readonly scale: UniformScale;
+  /**
+   * Fixed-point requantisation multipliers M[o] (unsigned), one per output channel, for 'layer' and
+   * 'channel' scales: y = sat(relu((acc · M[o] + 2^(shift−1)) >> shift)). Empty for 'pow2'.
+   */
+  readonly multipliers: readonly number[];
+  /** Bias in accumulator units: 2^(inputExponent + weightExponent), or 2^inputExponent · s_o with a real scale. */
   readonly bias: readonly number[];
   readonly shift: number;
   /** ReLU and unsigned outputs; false: signed outputs (the last weighted layer only). */
@@ -103,9 +118,22 @@ export function quantiseConv(spec: WeightedSpec, q: QuantiseInput, geometry: Win
   const weight = q.tensors.weight;
   if (!weight) throw new PotgenError(`Layer ${spec.name} has no weights.`);
   const floats = toChannelsLast(weight.data, outChannels, q.input.channels, kernel);
-  const w = spec.weights.kind === 'pot' ? quantisePot(floats, spec.weights.bits) : quantiseUniform(floats, spec.weights.bits);
   const floatBias = spec.bias ? q.tensors.bias?.data : undefined;
-  const bias = Array.from({ length: outChannels }, (_, o) => (floatBias ? quantiseBias(floatBias[o]!, q.inputExponent + w.exponent) : 0));
+  // The --quant override bypasses validation, so the default scale is applied here too.
+  const scale: UniformScale = spec.weights.kind === 'pot' ? 'pow2' : (spec.weights.scale ?? 'layer');
+  let w: { values: ArrayLike<number>; codes: ArrayLike<number>; exponent: number };
+  let bias: number[];
+  let multipliers: number[] = [];
+  if (scale === 'pow2') {
+    w = spec.weights.kind === 'pot' ? quantisePot(floats, spec.weights.bits) : quantiseUniform(floats, spec.weights.bits);
+    bias = Array.from({ length: outChannels }, (_, o) => (floatBias ? quantiseBias(floatBias[o]!, q.inputExponent + w.exponent) : 0));
+  } else {
+    const scaled = quantiseUniformScaled(floats, spec.weights.bits, outChannels, scale === 'channel');
+    const fixed = fixedPointScales(scaled.scales);
+    w = { values: scaled.values, codes: scaled.codes, exponent: fixed.exponent };
+    multipliers = fixed.multipliers;
+    bias = Array.from({ length: outChannels }, (_, o) => (floatBias ? quantiseBiasScaled(floatBias[o]!, q.inputExponent, scaled.scales[o]!) : 0));
+  }
   const relu = spec.activation === 'relu';
   const layer: ConvIR = {
     kind: spec.kind,
@@ -125,6 +153,8 @@ export function quantiseConv(spec: WeightedSpec, q: QuantiseInput, geometry: Win
     weightCodes: Array.from(w.codes),
     weightValues: Array.from(w.values),
     weightExponent: w.exponent,
+    scale,
+    multipliers,
     bias,
     shift: 0,
     relu,
@@ -134,16 +164,26 @@ export function quantiseConv(spec: WeightedSpec, q: QuantiseInput, geometry: Win
   const done = (shift: number): ConvIR => ({ ...layer, shift, outputExponent: q.inputExponent + w.exponent + shift });
   if (spec.shift !== undefined) return { ir: done(spec.shift) };
   // Unsigned outputs fit the peak into `bits`; signed ones fit the largest magnitude into bits − 1.
+  // With multipliers the peak is that of acc · M[o], the value the shift applies to.
   const accumulators = q.samples.map((x) => convAccumulators(x, layer));
   let peak = 0;
-  for (const acc of accumulators) for (const v of acc.data) peak = Math.max(peak, relu ? v : Math.abs(v));
+  for (const acc of accumulators) {
+    for (let i = 0; i < acc.data.length; i++) {
+      const v = multipliers.length ? acc.data[i]! * multipliers[i % outChannels]! : acc.data[i]!;
+      peak = Math.max(peak, relu ? v : Math.abs(v));
+    }
+  }
+  if (multipliers.length && !Number.isSafeInteger(peak)) {
+    throw new PotgenError(`Layer ${spec.name}: a calibration accumulator times its multiplier reaches ${peak}, beyond the 2^53 the reference computes exactly.`);
+  }
   const shift = calibrateShift(peak, relu ? spec.activationBits : spec.activationBits - 1);
-  return { ir: done(shift), outputs: accumulators.map((acc) => requantiseMap(acc, shift, spec.activationBits, relu)) };
+  const mult = multipliers.length ? multipliers : undefined;
+  return { ir: done(shift), outputs: accumulators.map((acc) => requantiseMap(acc, shift, spec.activationBits, relu, mult)) };
 }
 
 /** The integer reference: exactly what potgen_conv_layer computes. */
 export function runConv(ir: ConvIR, x: FeatureMap): FeatureMap {
-  return convRequantised(x, ir, ir.shift, ir.outputBits, ir.relu);
+  return convRequantised(x, ir, ir.shift, ir.outputBits, ir.relu, ir.multipliers.length ? ir.multipliers : undefined);
 }
 
 // ------------------------------------------------------------------ hardware IR
@@ -154,8 +194,12 @@ export interface ConvWidths {
   readonly product: number;
   /** Signed width of the accumulator: holds Σ|x·w| over the fan-in for the worst channel. */
   readonly accumulator: number;
-  /** Signed width after adding bias and the rounding offset. */
+  /** Signed width after adding bias (and, without multipliers, the rounding offset). */
   readonly requant: number;
+  /** Unsigned width of the requantisation multipliers; 0 when requantisation is a shift alone. */
+  readonly multiplier: number;
+  /** Signed width of biased sum · M + 2^(shift−1): requant + multiplier + 1, or 0 without multipliers. */
+  readonly scaled: number;
 }
 
 /** How the layer's work is folded onto its PE × SIMD array. */
@@ -193,9 +237,14 @@ export const MAX_ACCUMULATOR_BITS = 52;
 export function convWidths(layer: ConvIR): ConvWidths {
   const amax = 2 ** layer.inputBits - 1;
   const fanIn = layer.kernel * layer.kernel * layer.input.channels;
+  const multiplied = layer.multipliers.length > 0;
+  // With multipliers the rounding offset is added after the multiply, not to the bias.
+  const offset = multiplied ? 0 : roundingOffset(layer.shift);
   let maxWeight = 0;
   let accBound = 0;
   let requantBound = 0;
+  let scaledBound = 0;
+  let maxMultiplier = 0;
   for (let o = 0; o < layer.output.channels; o++) {
     let sum = 0;
     for (let i = 0; i < fanIn; i++) {
@@ -204,7 +253,20 @@ export function convWidths(layer: ConvIR): ConvWidths {
       sum += v * amax;
     }
     accBound = Math.max(accBound, sum);
-    requantBound = Math.max(requantBound, sum + Math.abs(layer.bias[o]!) + roundingOffset(layer.shift));
+    requantBound = Math.max(requantBound, sum + Math.abs(layer.bias[o]!) + offset);
+    if (multiplied) {
+      const m = layer.multipliers[o]!;
+      maxMultiplier = Math.max(maxMultiplier, m);
+      scaledBound = Math.max(scaledBound, (sum + Math.abs(layer.bias[o]!)) * m + roundingOffset(layer.shift));
+    }
+  }
+  // The multiply's result must stay exact in the reference's doubles too (and below 2^52 here).
+  if (scaledBound > 2 ** (MAX_ACCUMULATOR_BITS - 1) - 1) {
+    const needed = Number.isSafeInteger(scaledBound) ? signedBits(scaledBound) : Math.floor(Math.log2(scaledBound)) + 2;
+    throw new PotgenError(
+      `Layer ${layer.name} needs a ${needed}-bit requantisation product (accumulator times multiplier); ` +
+        `potgen supports at most ${MAX_ACCUMULATOR_BITS} bits. Use fewer weight or activation bits, or scale: 'pow2'.`,
+    );
   }
   // Refuse before sizing: the bounds are sums of doubles, exact only below 2^53 (one 7- or 8-bit
   // PoT weight alone can be 2^62 or 2^126), and every width below is at most the requant width.
@@ -217,7 +279,10 @@ export function convWidths(layer: ConvIR): ConvWidths {
   }
   const product = Math.max(signedBits(amax * maxWeight), layer.inputBits + 1);
   const accumulator = Math.max(signedBits(accBound), product);
-  return { product, accumulator, requant: Math.max(signedBits(requantBound), accumulator) };
+  const requant = Math.max(signedBits(requantBound), accumulator);
+  // The RTL multiplies at full width, requant × (multiplier + 1) signed bits.
+  const multiplier = multiplied ? Math.max(1, Math.ceil(Math.log2(maxMultiplier + 1))) : 0;
+  return { product, accumulator, requant, multiplier, scaled: multiplied ? requant + multiplier + 1 : 0 };
 }
 
 /** How the work maps onto the array: loops are pe-group ⊃ kernel row ⊃ kernel column ⊃ simd-group. */
@@ -229,9 +294,9 @@ export function convFolding(layer: ConvIR): ConvFolding {
 }
 
 /** Pipeline stages from issuing a fold step to writing the output FIFO (see potgen_conv_layer.v). */
-export function convPipelineLatency(simd: number): number {
+export function convPipelineLatency(simd: number, multiplied = false): number {
   const treeLevels = Math.ceil(Math.log2(simd));
-  return 1 /* buffer + ROM read */ + 1 /* products */ + treeLevels + 1 /* accumulate */ + 2 /* requantise */;
+  return 1 /* buffer + ROM read */ + 1 /* products */ + treeLevels + 1 /* accumulate */ + 2 /* requantise */ + (multiplied ? 1 : 0) /* multiply */;
 }
 
 /** The largest left shift a PoT weight of this layer applies (0 for uniform layers). */
@@ -250,7 +315,7 @@ export function lowerConv(layer: ConvIR, moduleName: string): ConvHW {
     widths: convWidths(layer),
     folding,
     bufferRows: windowBufferRows(layer),
-    fifoDepth: outputFifoDepth(convPipelineLatency(layer.simd), folding.cyclesPerPixel),
+    fifoDepth: outputFifoDepth(convPipelineLatency(layer.simd, layer.multipliers.length > 0), folding.cyclesPerPixel),
     maxShift: maxShift(layer),
     cyclesPerFrame: windowCyclesPerFrame(layer.input, layer.output, folding.cyclesPerPixel),
   };
@@ -279,18 +344,31 @@ export function weightRomWords(layer: ConvHW): bigint[] {
   return words;
 }
 
-/** Bias ROM words, one per PE group: bias + rounding offset per lane. */
+/**
+ * Bias ROM words, one per PE group: per lane bias + rounding offset, or with multipliers
+ * {M[o], bias} (the rounding offset is then added after the multiply).
+ */
 export function biasRomWords(layer: ConvHW): bigint[] {
   const width = layer.widths.requant;
+  const mb = layer.widths.multiplier;
   const words: bigint[] = [];
   for (let p = 0; p < layer.folding.peFolds; p++) {
     let word = 0n;
     for (let l = layer.pe - 1; l >= 0; l--) {
-      word = (word << BigInt(width)) | twosComplement(layer.bias[p * layer.pe + l]! + roundingOffset(layer.shift), width);
+      const o = p * layer.pe + l;
+      if (mb > 0) {
+        word = (word << BigInt(mb)) | BigInt(layer.multipliers[o]!);
+        word = (word << BigInt(width)) | twosComplement(layer.bias[o]!, width);
+      } else word = (word << BigInt(width)) | twosComplement(layer.bias[o]! + roundingOffset(layer.shift), width);
     }
     words.push(word);
   }
   return words;
+}
+
+/** Says how the layer's weights are scaled, e.g. "scale per channel". */
+export function scaleLabel(scale: UniformScale): string {
+  return scale === 'channel' ? 'scale per channel' : scale === 'layer' ? 'scale per layer' : 'power-of-two scale';
 }
 
 /** Module suffixes of the two ROMs beside the layer's wrapper. */
@@ -302,7 +380,7 @@ export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
   const weightsModule = `${layer.moduleName}_weights`;
   const biasModule = `${layer.moduleName}_bias`;
   const weightWord = layer.pe * layer.simd * layer.weightBits;
-  const biasWord = layer.pe * widths.requant;
+  const biasWord = layer.pe * (widths.requant + widths.multiplier);
   const parameters: Parameter[] = (
     [
       ['H', layer.input.height],
@@ -321,6 +399,7 @@ export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
       ['PW', widths.product],
       ['SW', widths.accumulator],
       ['RQW', widths.requant],
+      ['MB', widths.multiplier],
       ['SHIFT', layer.shift],
       ['RELU', layer.relu ? 1 : 0],
       ['R', layer.bufferRows],
@@ -339,6 +418,11 @@ export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
       inShape: formatShape(layer.input),
       outShape: formatShape(layer.output),
       quantLabel: `${layer.weightBits}-bit ${layer.quant === 'pot' ? 'power-of-two' : 'uniform'}`,
+      scaleLabel:
+        layer.multipliers.length > 0
+          ? `real ${scaleLabel(layer.scale)}, M[o] * 2^${layer.weightExponent}, ${widths.multiplier}-bit multipliers`
+          : `2^${layer.weightExponent} scale`,
+      requantLabel: layer.multipliers.length > 0 ? `multiply by M[o], shift ${layer.shift}` : `shift ${layer.shift}`,
       kindLabel,
       activationLabel: layer.relu ? `ReLU, ${layer.outputBits}-bit unsigned outputs` : `no ReLU, ${layer.outputBits}-bit signed outputs`,
       weightExponent: layer.weightExponent,
@@ -350,6 +434,7 @@ export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
       productWidth: widths.product,
       accWidth: widths.accumulator,
       requantWidth: widths.requant,
+      scaledWidth: widths.scaled,
       inWidthMsb: layer.input.channels * layer.inputBits - 1,
       outWidthMsb: layer.output.channels * layer.outputBits - 1,
       weightAddrMsb: addressBits(folding.cyclesPerPixel) - 1,
@@ -379,8 +464,14 @@ export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
       rom: {
         words: biasRomWords(layer),
         width: biasWord,
-        description: `Bias ROM of ${layer.name}: per PE group, bias + 2^(shift-1) rounding offset, in accumulator units.`,
-        layout: `lane l at [l*${widths.requant} +: ${widths.requant}], two's complement.`,
+        description:
+          widths.multiplier > 0
+            ? `Bias ROM of ${layer.name}: per PE group, bias in accumulator units and the requantisation multiplier M.`
+            : `Bias ROM of ${layer.name}: per PE group, bias + 2^(shift-1) rounding offset, in accumulator units.`,
+        layout:
+          widths.multiplier > 0
+            ? `lane l at [l*${widths.requant + widths.multiplier} +: ${widths.requant + widths.multiplier}]: {M (${widths.multiplier} bits, unsigned), bias (${widths.requant} bits, two's complement)}.`
+            : `lane l at [l*${widths.requant} +: ${widths.requant}], two's complement.`,
       },
     },
   ];
@@ -390,7 +481,8 @@ export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
 export function describeConv(l: ConvHW): string {
   const zeros = l.weightValues.filter((v) => v === 0).length;
   return (
-    `${l.name} (${l.kind}): ${formatShape(l.input)} -> ${formatShape(l.output)}, ${l.weightBits}-bit ${l.quant} weights (${zeros}/${l.weightValues.length} zero), ` +
+    `${l.name} (${l.kind}): ${formatShape(l.input)} -> ${formatShape(l.output)}, ${l.weightBits}-bit ${l.quant} weights ` +
+    `(${l.quant === 'uniform' ? `${scaleLabel(l.scale)}, ` : ''}${zeros}/${l.weightValues.length} zero), ` +
     `PE ${l.pe} x SIMD ${l.simd}, ${l.folding.cyclesPerPixel} cycles/pixel, accumulator ${l.widths.accumulator} bits, shift ${l.shift}, ` +
     `${l.cyclesPerFrame} cycles/frame`
   );
@@ -401,6 +493,8 @@ export function manifestConv(layer: ConvHW): Readonly<Record<string, unknown>> {
   return {
     quant: layer.quant,
     weightBits: layer.weightBits,
+    scale: layer.scale,
+    ...(layer.multipliers.length > 0 ? { multipliers: layer.multipliers } : {}),
     pe: layer.pe,
     simd: layer.simd,
     cyclesPerPixel: layer.folding.cyclesPerPixel,

@@ -45,16 +45,33 @@ export function integerAccuracy(ir: NetworkIR, images: readonly FeatureMap[], la
   return { label, correct, total: images.length };
 }
 
-/** Names a quantisation variant, e.g. "PoT 4-bit". */
+/**
+ * Names a quantisation variant, short and unambiguous: `pot-4`; `uniform-4` (real scale per layer,
+ * the default), `uniform-4/ch` (per channel), `uniform-4/pow2` (power-of-two scale).
+ */
 export function variantLabel(q: WeightQuantOptions): string {
-  return `${q.kind === 'pot' ? 'PoT' : 'uniform'} ${q.bits}-bit`;
+  if (q.kind === 'pot') return `pot-${q.bits}`;
+  const scale = q.scale ?? 'layer';
+  return `uniform-${q.bits}${scale === 'channel' ? '/ch' : scale === 'pow2' ? '/pow2' : ''}`;
 }
 
-/** The model's own quantisation plus the comparisons every report shows: PoT 4-bit, uniform 4- and 8-bit. */
+/**
+ * The model's own quantisation plus the comparisons every report shows: PoT 3, 4 and 5 bits,
+ * uniform 4 and 8 bits with the fair real scale per layer, and with a power-of-two scale.
+ */
 export function defaultVariants(spec: NetworkSpec): WeightQuantOptions[] {
   const own = spec.layers.find((l) => kindOf(l).weighted) as WeightedSpec | undefined;
-  const all: WeightQuantOptions[] = [...(own ? [own.weights] : []), { kind: 'pot', bits: 4 }, { kind: 'uniform', bits: 4 }, { kind: 'uniform', bits: 8 }];
-  return all.filter((q, i) => all.findIndex((o) => o.kind === q.kind && o.bits === q.bits) === i);
+  const all: WeightQuantOptions[] = [
+    ...(own ? [own.weights] : []),
+    { kind: 'pot', bits: 3 },
+    { kind: 'pot', bits: 4 },
+    { kind: 'pot', bits: 5 },
+    { kind: 'uniform', bits: 4, scale: 'layer' },
+    { kind: 'uniform', bits: 8, scale: 'layer' },
+    { kind: 'uniform', bits: 4, scale: 'pow2' },
+    { kind: 'uniform', bits: 8, scale: 'pow2' },
+  ];
+  return all.filter((q, i) => all.findIndex((o) => variantLabel(o) === variantLabel(q)) === i);
 }
 
 /** Float accuracy, then each variant's integer accuracy; `progress` hears of each step. */

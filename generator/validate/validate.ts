@@ -7,7 +7,7 @@ import path from 'node:path';
 import { DiagnosticsError, type Diagnostic } from '../core/errors.ts';
 import { layerModuleName, testbenchModuleName, topModuleName } from '../core/names.ts';
 import type { Shape } from '../core/shapes.ts';
-import type { DatasetSource, RawLayer, RawNetwork, WeightSource } from '../dsl/types.ts';
+import type { DatasetArray, DatasetSource, DatasetSplit, RawDataset, RawLayer, RawNetwork, WeightSource } from '../dsl/types.ts';
 import type { NetworkSpec } from '../ir/types.ts';
 import type { AttributeRule, AttributeTable, LayerKind } from '../layers/kind.ts';
 import { LIMITS } from '../layers/limits.ts';
@@ -78,7 +78,7 @@ class Checker {
       case 'identifier':
         return this.identifier(owner, prop, value, `${what}: '${key}'`);
       case 'quant': {
-        const q = value as { kind?: unknown; bits?: unknown };
+        const q = value as { kind?: unknown; bits?: unknown; scale?: unknown };
         if (typeof q !== 'object' || q === null || (q.kind !== 'pot' && q.kind !== 'uniform')) {
           return at(`${what}: '${key}' must be pot({ bits }) or uniform({ bits }), not ${show(value)}.`);
         }
@@ -91,7 +91,18 @@ class Checker {
           const fix = `Use ${q.kind}({ bits: ${Math.min(max, Math.max(min, q.bits))} }).`;
           return at(`${what}: ${written} has too ${q.bits < min ? 'few' : 'many'} bits; weights may have ${min} to ${max} bits.`, fix);
         }
-        return { kind: q.kind, bits: q.bits };
+        if (q.kind === 'pot') {
+          if (q.scale !== undefined) {
+            return at(`${what}: pot({ bits: ${q.bits} }) takes no scale (${show(q.scale)}); PoT weights always have a power-of-two scale.`, `Use pot({ bits: ${q.bits} }), or uniform({ bits: ${q.bits}, scale: ${show(q.scale)} }).`);
+          }
+          return { kind: q.kind, bits: q.bits };
+        }
+        const scales = ['layer', 'channel', 'pow2'];
+        if (q.scale !== undefined && (typeof q.scale !== 'string' || !scales.includes(q.scale))) {
+          return at(`${what}: uniform({ bits: ${q.bits}, scale: ${show(q.scale)} }) has an unknown scale; it must be one of ${scales.map((v) => `'${v}'`).join(', ')}.`, `Use uniform({ bits: ${q.bits}, scale: 'layer' }).`);
+        }
+        // The fair baseline by default: a real scale per layer, requantised with a multiplier.
+        return { kind: q.kind, bits: q.bits, scale: (q.scale ?? 'layer') as 'layer' | 'channel' | 'pow2' };
       }
     }
   }
@@ -168,7 +179,7 @@ export function validateNetwork(raw: RawNetwork, locator: Locator, modelFile: st
     });
     if (name && layers.length === specs.length) checkModuleNames(c, name, raw.layers, layers);
   }
-  const dataset = validateDataset(c, raw, input);
+  const dataset = validateDataset(c, raw, input, modelFile);
   if (c.diagnostics.length > 0 || !name || !input || !weights) throw new DiagnosticsError(c.diagnostics);
   return { kind: 'network', name, input: { ...input, bits: 8 }, weights, layers, sampleSeed, dataset };
 }
@@ -202,22 +213,99 @@ function checkModuleNames(c: Checker, design: string, raw: readonly RawLayer[], 
   });
 }
 
-/** The image shape of each data set potgen ships. */
-const DATASET_SHAPES: Readonly<Record<DatasetSource['kind'], Shape>> = { mnist: { height: 28, width: 28, channels: 1 } };
+/** The image shape of MNIST, the data set potgen ships; a user's files are checked when they load. */
+const MNIST_SHAPE: Shape = { height: 28, width: 28, channels: 1 };
 
-function validateDataset(c: Checker, raw: RawNetwork, input: Shape | undefined): DatasetSource | undefined {
+/** The options of `dataset({ ... })` and of each of its splits. */
+const DATASET_KEYS = ['kind', 'train', 'test', 'npz', 'hint', 'name'];
+const SPLIT_KEYS = ['images', 'labels', 'imagesKey', 'labelsKey'];
+
+/** The arrays an `.npz` holds by default, as Keras's data sets name them. */
+const NPZ_KEYS = { train: { images: 'x_train', labels: 'y_train' }, test: { images: 'x_test', labels: 'y_test' } } as const;
+
+/** Checks `dataset` and resolves its paths against the model file's folder (its files are read and checked later, at load). */
+function validateDataset(c: Checker, raw: RawNetwork, input: Shape | undefined, modelFile: string): DatasetSource | undefined {
   const d = raw.dataset as unknown;
   if (d === undefined) return undefined;
   const kind = (d as { kind?: unknown } | null)?.kind;
-  if (typeof kind !== 'string' || !(kind in DATASET_SHAPES)) {
-    c.error(raw, 'dataset', `'dataset' is ${show(d)}.`, 'Use mnist(), or leave it out for random images.');
+  if (kind === 'mnist') {
+    const shape = MNIST_SHAPE;
+    if (input && (input.height !== shape.height || input.width !== shape.width || input.channels !== shape.channels)) {
+      c.error(raw, 'input', `the ${kind} images are ${shape.height}x${shape.width}x${shape.channels}, but the input is ${input.height}x${input.width}x${input.channels}.`, `Set input to { height: ${shape.height}, width: ${shape.width}, channels: ${shape.channels} }.`);
+    }
+    return { kind };
+  }
+  if (kind !== 'dataset') {
+    c.error(raw, 'dataset', `'dataset' is ${show(d)}.`, 'Use mnist() or dataset({ train: { images, labels }, test: { images, labels } }), or leave it out for random images.');
     return undefined;
   }
-  const shape = DATASET_SHAPES[kind as DatasetSource['kind']];
-  if (input && (input.height !== shape.height || input.width !== shape.width || input.channels !== shape.channels)) {
-    c.error(raw, 'input', `the ${kind} images are ${shape.height}x${shape.width}x${shape.channels}, but the input is ${input.height}x${input.width}x${input.channels}.`, `Set input to { height: ${shape.height}, width: ${shape.width}, channels: ${shape.channels} }.`);
+  const o = d as RawDataset;
+  c.unknownKeys(o, DATASET_KEYS, 'dataset');
+  const before = c.diagnostics.length;
+  const text = (option: string, value: unknown, what: string): string | undefined => {
+    if (typeof value === 'string' && value.length > 0) return value;
+    c.error(o, option, `dataset: '${option}' must be ${what}, not ${show(value)}.`);
+    return undefined;
+  };
+  const hint = o.hint === undefined ? undefined : text('hint', o.hint, 'a sentence');
+  const name = o.name === undefined ? undefined : text('name', o.name, 'a name');
+  const resolve = (file: string): string => path.resolve(path.dirname(modelFile), file);
+  let train: DatasetSplit | undefined;
+  let test: DatasetSplit | undefined;
+  let testImages: string | undefined;
+  if (o.npz !== undefined) {
+    if (o.train !== undefined || o.test !== undefined) {
+      c.error(o, 'npz', "dataset: 'npz' names both splits in one file, so 'train' and 'test' cannot be given as well.", "Keep either 'npz' or 'train' and 'test'.");
+    }
+    const file = text('npz', o.npz, 'the path of an .npz file');
+    if (file !== undefined && !/\.npz$/i.test(file)) c.error(o, 'npz', `dataset: 'npz' is ${show(file)}, which is not an .npz file.`, 'Name the .npz file, or use train: { images, labels } and test: { images, labels } for other files.');
+    if (file !== undefined) {
+      const at = (split: 'train' | 'test', role: 'images' | 'labels'): DatasetArray => ({ path: resolve(file), key: NPZ_KEYS[split][role], option: 'npz' });
+      [train, test, testImages] = [{ images: at('train', 'images'), labels: at('train', 'labels') }, { images: at('test', 'images'), labels: at('test', 'labels') }, file];
+    }
+  } else {
+    if (o.test === undefined) {
+      c.error(o, undefined, "dataset needs 'test': the labelled images that test vectors and accuracy use.", "Add test: { images: './t10k-images-idx3-ubyte.gz', labels: './t10k-labels-idx1-ubyte.gz' }, or npz: './data.npz'.");
+    } else {
+      test = validateSplit(c, o, 'test', resolve);
+      testImages = typeof o.test?.images === 'string' ? o.test.images : undefined;
+    }
+    if (o.train !== undefined) train = validateSplit(c, o, 'train', resolve);
   }
-  return { kind: kind as DatasetSource['kind'] };
+  if (c.diagnostics.length > before || !test) return undefined;
+  return { kind: 'files', name: name ?? path.basename(testImages ?? ''), ...(train ? { train } : {}), test, ...(hint ? { hint } : {}) };
+}
+
+/** One split of `dataset({ ... })`: its two files, and their .npz keys where they are .npz files. */
+function validateSplit(c: Checker, o: RawDataset, split: 'train' | 'test', resolve: (file: string) => string): DatasetSplit | undefined {
+  const s = o[split] as unknown;
+  if (typeof s !== 'object' || s === null) {
+    c.error(o, split, `dataset: '${split}' must be { images, labels }, not ${show(s)}.`, `Write ${split}: { images: './images.npy', labels: './labels.npy' }.`);
+    return undefined;
+  }
+  c.unknownKeys(s, SPLIT_KEYS, `dataset '${split}'`, o, `${split}.`);
+  const array = (role: 'images' | 'labels'): DatasetArray | undefined => {
+    const option = `${split}.${role}`;
+    const file = (s as Record<string, unknown>)[role];
+    const key = (s as Record<string, unknown>)[`${role}Key`];
+    if (typeof file !== 'string' || file.length === 0) {
+      c.error(o, option, `dataset: '${option}' must be the path of an IDX, .npy or .npz file, not ${show(file)}.`);
+      return undefined;
+    }
+    const npz = /\.npz$/i.test(file);
+    if (key !== undefined && !npz) {
+      c.error(o, `${option}Key`, `dataset: '${option}Key' picks an array of an .npz file, but ${show(file)} is not one.`, `Remove ${role}Key.`);
+      return undefined;
+    }
+    if (key !== undefined && (typeof key !== 'string' || key.length === 0)) {
+      c.error(o, `${option}Key`, `dataset: '${option}Key' must be the name of an array in ${show(file)}, not ${show(key)}.`);
+      return undefined;
+    }
+    return { path: resolve(file), option, ...(npz ? { key: (key as string | undefined) ?? NPZ_KEYS[split][role] } : {}) };
+  };
+  const images = array('images');
+  const labels = array('labels');
+  return images && labels ? { images, labels } : undefined;
 }
 
 function validateInput(c: Checker, raw: RawNetwork): Shape | undefined {

@@ -13,13 +13,19 @@
 //   With RELU = 0 (a network's last layer, e.g. before arg-max) there is no ReLU and y saturates
 //   to a signed AB_OUT-bit integer instead.
 //
+//   With MB > 0 (uniform weights with a real scale) requantisation goes through a fixed-point
+//   multiplier M[o] (MB bits, unsigned) read from the bias ROM beside the bias:
+//   y     = saturate_AB_OUT(relu((acc + bias[o]) * M[o] + 2^(SHIFT-1)) >>> SHIFT)
+//   and the bias ROM holds the bias alone (the rounding offset is added after the multiply).
+//
 // Structure:
 //   potgen_window — line buffer and sequencer: for each output pixel, F = PF * K*K * CG steps in
 //                  the loop order pe-group > ky > kx > simd-group; step f reads ROM word f
 //                  (PE*SIMD codes) and SIMD channels of one window pixel.
 //   dot array     — PE x SIMD products and adder trees (potgen_dot_array).
 //   pipeline      — read (1) | products (1) | adder tree (ceil(log2 SIMD)) | accumulate (1) |
-//                  bias add (1) | shift, ReLU, saturate into the output FIFO (1).
+//                  bias add (1) | [MB > 0: multiply by M, add 2^(SHIFT-1) (1)] |
+//                  shift, ReLU, saturate into the output FIFO (1).
 //
 // Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
 //   H, W, C, OC >= 1; AB_IN >= 1
@@ -27,7 +33,8 @@
 //   PE >= 1 dividing OC; SIMD >= 1 dividing C
 //   MODE_POT 0 or 1; WB 2..8 for PoT, >= 2 uniform
 //   PW    PoT: >= AB_IN + 1; uniform: 1 .. AB_IN + WB + 1;  SW >= PW;  RQW >= SW (and >= 2 with RELU)
-//   0 <= SHIFT < RQW;  RELU 0 or 1;  AB_OUT >= 1, and >= 2 without ReLU (a signed output)
+//   MB >= 0 (0: requantise by the shift alone);  0 <= SHIFT < RQW, or < RQW + MB + 1 with MB > 0;
+//   RELU 0 or 1;  AB_OUT >= 1, and >= 2 without ReLU (a signed output)
 //   R >= K and R >= K + S - 1 - PAD (line-buffer rows);  FIFO_DEPTH a power of two >= 2
 //   F_, FB_, PB_ derived; they must keep their defaults.
 `default_nettype none
@@ -48,6 +55,7 @@ module potgen_conv_layer #(
     parameter integer PW         = 16,
     parameter integer SW         = 20,
     parameter integer RQW        = 22,
+    parameter integer MB         = 0,
     parameter integer SHIFT      = 0,
     parameter integer RELU       = 1,
     parameter integer R          = 8,
@@ -73,7 +81,7 @@ module potgen_conv_layer #(
     // Bias ROM: registered read of the PE biases (with rounding offset) of group `bias_addr`.
     output wire [PB_-1:0]         bias_addr,
     output wire                   bias_en,
-    input  wire [PE*RQW-1:0]      bias_q
+    input  wire [PE*(RQW+MB)-1:0] bias_q
 );
     // ---------------------------------------------------------------- sizes
     localparam integer PF   = OC / PE;
@@ -81,6 +89,8 @@ module potgen_conv_layer #(
     localparam integer D    = 1 + LV;                                      // dot-array latency
     localparam integer QB   = $clog2(FIFO_DEPTH) + 1;
     localparam integer CTLW = 5 + PB_;
+    localparam integer BW   = RQW + MB;                                    // bias ROM lane: {M, bias}
+    localparam integer QW   = (MB > 0) ? RQW + MB + 1 : RQW;               // width of the shifted value
 
     // ---------------------------------------------------------------- parameter checks
     generate
@@ -140,9 +150,17 @@ module potgen_conv_layer #(
             localparam integer potgen_conv_layer__RQW_must_be_at_least_2_with_RELU = {RQW, RELU, $random};
             wire invalid = potgen_conv_layer__RQW_must_be_at_least_2_with_RELU[0];
         end
-        if (SHIFT < 0 || SHIFT >= RQW) begin : g_bad_shift
+        if (MB < 0) begin : g_bad_mb
+            localparam integer potgen_conv_layer__MB_must_be_at_least_0 = {MB, $random};
+            wire invalid = potgen_conv_layer__MB_must_be_at_least_0[0];
+        end
+        if (SHIFT < 0 || (MB == 0 && SHIFT >= RQW)) begin : g_bad_shift
             localparam integer potgen_conv_layer__SHIFT_must_be_at_least_0_and_less_than_RQW = {SHIFT, RQW, $random};
             wire invalid = potgen_conv_layer__SHIFT_must_be_at_least_0_and_less_than_RQW[0];
+        end
+        if (MB > 0 && SHIFT >= RQW + MB + 1) begin : g_bad_shift_mul
+            localparam integer potgen_conv_layer__SHIFT_must_be_less_than_RQW_plus_MB_plus_1_with_a_multiplier = {SHIFT, RQW, MB, $random};
+            wire invalid = potgen_conv_layer__SHIFT_must_be_less_than_RQW_plus_MB_plus_1_with_a_multiplier[0];
         end
         if (RELU != 0 && RELU != 1) begin : g_bad_relu
             localparam integer potgen_conv_layer__RELU_must_be_0_or_1 = {RELU, $random};
@@ -229,6 +247,7 @@ module potgen_conv_layer #(
     reg               va, pixlasta, framelasta;
     reg  [PE*RQW-1:0] biased;
     reg               vb, pixlastb, framelastb;
+    wire              vq, pixlastq, framelastq;  // the stage whose value is shifted into y
     reg  [PE*AB_OUT-1:0] y;
     assign bias_addr = pd;
     assign bias_en   = vd && lastd;
@@ -249,35 +268,58 @@ module potgen_conv_layer #(
                 assign total_ext = total[li*SW +: RQW];
             end
             always @(posedge clk) begin
-                if (va) biased[li*RQW +: RQW] <= total_ext + bias_q[li*RQW +: RQW];
+                if (va) biased[li*RQW +: RQW] <= total_ext + bias_q[li*BW +: RQW];
+            end
+            wire [QW-1:0] pre;  // the value to shift: the biased sum, or it times M plus the rounding offset
+            if (MB > 0) begin : g_mul
+                reg  [MB-1:0]        m;
+                reg  signed [QW-1:0] scaled;
+                always @(posedge clk) begin
+                    if (va) m <= bias_q[li*BW + RQW +: MB];
+                end
+                wire signed [QW-1:0] b_ext = {{(QW - RQW){biased[li*RQW + RQW - 1]}}, biased[li*RQW +: RQW]};
+                wire signed [QW-1:0] m_ext = {{(QW - MB){1'b0}}, m};
+                wire signed [QW-1:0] round_c;
+                if (SHIFT > 0) begin : g_round
+                    assign round_c = {{(QW - 1){1'b0}}, 1'b1} << (SHIFT - 1);
+                end else begin : g_noround
+                    assign round_c = {QW{1'b0}};
+                end
+                // |biased| < 2^(RQW-1) and M < 2^MB: the product and offset fit QW signed bits.
+                always @(posedge clk) begin
+                    if (vb) scaled <= b_ext * m_ext + round_c;
+                end
+                assign pre = scaled;
+            end else begin : g_nomul
+                assign pre = biased[li*RQW +: RQW];
             end
             // Shift, then ReLU and unsigned saturation, or signed saturation without ReLU.
-            wire signed [RQW-1:0] shifted = $signed(biased[li*RQW +: RQW]) >>> SHIFT;
+            wire signed [QW-1:0] shifted = $signed(pre) >>> SHIFT;
             wire [AB_OUT-1:0]     y_lane;
             always @* y[li*AB_OUT +: AB_OUT] = y_lane;  // not a part-select assign: see potgen_dot_array.v
             if (RELU == 0) begin : g_signed
-                if (RQW > AB_OUT) begin : g_sat
+                if (QW > AB_OUT) begin : g_sat
                     // In range when every bit above the output's sign bit equals the sign.
-                    wire high_ones  = &shifted[RQW-1:AB_OUT-1];
-                    wire high_zeros = ~|shifted[RQW-1:AB_OUT-1];
+                    wire high_ones  = &shifted[QW-1:AB_OUT-1];
+                    wire high_zeros = ~|shifted[QW-1:AB_OUT-1];
                     assign y_lane = (high_ones || high_zeros) ? shifted[AB_OUT-1:0]
-                                  : shifted[RQW-1] ? {1'b1, {(AB_OUT - 1){1'b0}}}
+                                  : shifted[QW-1] ? {1'b1, {(AB_OUT - 1){1'b0}}}
                                   : {1'b0, {(AB_OUT - 1){1'b1}}};
-                end else if (RQW == AB_OUT) begin : g_same
+                end else if (QW == AB_OUT) begin : g_same
                     assign y_lane = shifted;
                 end else begin : g_widen
-                    assign y_lane = {{(AB_OUT - RQW){shifted[RQW-1]}}, shifted};
+                    assign y_lane = {{(AB_OUT - QW){shifted[QW-1]}}, shifted};
                 end
-            end else if (RQW - 1 > AB_OUT) begin : g_sat
-                wire over = |shifted[RQW-2:AB_OUT];
-                assign y_lane = shifted[RQW-1] ? {AB_OUT{1'b0}}
+            end else if (QW - 1 > AB_OUT) begin : g_sat
+                wire over = |shifted[QW-2:AB_OUT];
+                assign y_lane = shifted[QW-1] ? {AB_OUT{1'b0}}
                               : over           ? {AB_OUT{1'b1}}
                               : shifted[AB_OUT-1:0];
-            end else if (RQW - 1 == AB_OUT) begin : g_nosat
-                assign y_lane = shifted[RQW-1] ? {AB_OUT{1'b0}} : shifted[AB_OUT-1:0];
+            end else if (QW - 1 == AB_OUT) begin : g_nosat
+                assign y_lane = shifted[QW-1] ? {AB_OUT{1'b0}} : shifted[AB_OUT-1:0];
             end else begin : g_widen
-                assign y_lane = shifted[RQW-1] ? {AB_OUT{1'b0}}
-                              : {{(AB_OUT - RQW + 1){1'b0}}, shifted[RQW-2:0]};
+                assign y_lane = shifted[QW-1] ? {AB_OUT{1'b0}}
+                              : {{(AB_OUT - QW + 1){1'b0}}, shifted[QW-2:0]};
             end
         end
     endgenerate
@@ -295,24 +337,42 @@ module potgen_conv_layer #(
         pixlastb   <= pixlasta;
         framelastb <= framelasta;
     end
+    generate
+        if (MB > 0) begin : g_mul_stage
+            reg vc, pixlastc, framelastc;
+            always @(posedge clk) begin
+                if (!rst_n) vc <= 1'b0;
+                else vc <= vb;
+                pixlastc   <= pixlastb;
+                framelastc <= framelastb;
+            end
+            assign vq = vc;
+            assign pixlastq = pixlastc;
+            assign framelastq = framelastc;
+        end else begin : g_no_mul_stage
+            assign vq = vb;
+            assign pixlastq = pixlastb;
+            assign framelastq = framelastb;
+        end
+    endgenerate
 
     // ---------------------------------------------------------------- output word and FIFO
     wire [OC*AB_OUT-1:0] word;
-    assign push = vb && pixlastb;
+    assign push = vq && pixlastq;
     generate
         if (PF > 1) begin : g_fold
             reg [(PF-1)*PE*AB_OUT-1:0] partial;  // groups 0..PF-2 of the pixel being finished
             reg [PB_-1:0]              group;
             always @(posedge clk) begin
                 if (!rst_n) group <= {PB_{1'b0}};
-                else if (vb) group <= pixlastb ? {PB_{1'b0}} : group + 1'b1;
+                else if (vq) group <= pixlastq ? {PB_{1'b0}} : group + 1'b1;
             end
             // One enable per group slot: constant part-selects, so no index arithmetic is built.
             genvar gs;
             for (gs = 0; gs < PF - 1; gs = gs + 1) begin : g_slot
                 localparam integer GS = gs;
                 always @(posedge clk) begin
-                    if (vb && !pixlastb && group == GS[PB_-1:0]) partial[gs*PE*AB_OUT +: PE*AB_OUT] <= y;
+                    if (vq && !pixlastq && group == GS[PB_-1:0]) partial[gs*PE*AB_OUT +: PE*AB_OUT] <= y;
                 end
             end
             assign word = {y, partial};
@@ -328,7 +388,7 @@ module potgen_conv_layer #(
         .s_valid (push),
         .s_ready (),                      // always ready for a push: the engine holds credits
         .s_data  (word),
-        .s_last  (framelastb),
+        .s_last  (framelastq),
         .m_valid (m_axis_tvalid),
         .m_ready (m_axis_tready),
         .m_data  (m_axis_tdata),

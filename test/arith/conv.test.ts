@@ -17,7 +17,7 @@ import {
   requantiseMap,
   type ConvArithmetic,
 } from '../../generator/arith/conv.ts';
-import { requantise, requantiseSigned } from '../../generator/arith/rules.ts';
+import { requantise, requantiseMultiplied, requantiseSigned } from '../../generator/arith/rules.ts';
 import { createRng, type Rng } from '../../generator/core/rng.ts';
 import type { FeatureMap } from '../../generator/core/shapes.ts';
 
@@ -234,6 +234,31 @@ describe('requantiseMap', () => {
     for (const shift of [0, 1, 2, 7, 8, 20, 40, 1100, -1])
       for (const bits of [1, 2, 4, 8, 16])
         for (const relu of [true, false]) expectIdentical(requantiseMap(acc, shift, bits, relu).data, naiveRequantise(values, shift, bits, relu), `shift ${shift} bits ${bits} relu ${relu}`);
+  });
+});
+
+describe('convRequantised with multipliers', () => {
+  it('equals requantiseMultiplied of the loops\' accumulators, channel by channel, on every path', () => {
+    const rng = createRng(77);
+    const paths = new Set<string>();
+    for (let t = 0; t < 120; t++) {
+      const k = rng.int(1, 5);
+      const stride = rng.int(1, 2);
+      const pad = rng.int(0, k - 1);
+      const c = rng.int(1, 8);
+      const oc = rng.int(1, 9);
+      const x = randomMap(rng, rng.int(k, 9), rng.int(k, 9), c, rng.next());
+      const layer = layerOf(k, stride, pad, oc, randomWeights(rng, oc * k * k * c, 7), Array.from({ length: oc }, () => rng.int(-5000, 5000)));
+      const multipliers = Array.from({ length: oc }, () => rng.int(1, 2 ** 15));
+      const shift = rng.int(0, 30);
+      const relu = rng.next() < 0.5;
+      const acc = naiveConv(x, layer);
+      const expected = Int32Array.from(acc.data, (v, i) => requantiseMultiplied(v, multipliers[i % oc]!, shift, 8, relu));
+      paths.add(convPath(x, prepareConv(layer)));
+      expectIdentical(convRequantised(x, layer, shift, 8, relu, multipliers).data, expected, `case ${t}`);
+      expectIdentical(requantiseMap(convAccumulators(x, layer), shift, 8, relu, multipliers).data, expected, `map ${t}`);
+    }
+    expect([...paths].sort()).toEqual(['packed', 'plain']);
   });
 });
 

@@ -4,16 +4,22 @@ import {
   applyReciprocal,
   averageReciprocal,
   calibrateShift,
+  fixedPointScales,
+  mseUniformScale,
   nearestPowerOfTwo,
   potValue,
   quantiseBias,
   quantisePot,
   quantiseUniform,
+  quantiseUniformScaled,
   requantise,
+  requantiseAllMultiplied,
+  requantiseMultiplied,
   roundedMean,
   roundHalfAway,
   signedBits,
 } from '../../generator/arith/rules.ts';
+import { createRng } from '../../generator/core/rng.ts';
 
 describe('quantisePot', () => {
   it('rounds to the nearest level, puts the largest weight on the top code and zeroes below half the smallest level', () => {
@@ -126,5 +132,118 @@ describe('averageReciprocal', () => {
     expect(roundedMean(4, 9)).toBe(0); // 0.44
     expect(roundedMean(5, 9)).toBe(1); // 0.56
     expect(applyReciprocal(18, averageReciprocal(36, 36 * 255))).toBe(1);
+  });
+});
+
+describe('uniform weights with a real scale', () => {
+  /** Σ (w − s·clamp(round(w/s)))², written out independently of the code under test. */
+  const sqError = (w: readonly number[], s: number, bits: number): number => {
+    const q = 2 ** (bits - 1) - 1;
+    return w.reduce((e, x) => {
+      const v = Math.sign(x) * Math.min(q, Math.floor(Math.abs(x) / s + 0.5));
+      return e + (x - v * s) ** 2;
+    }, 0);
+  };
+
+  it('finds the hand-worked best scale of a small tensor', () => {
+    // 2 bits: levels {−s, 0, s}. For s in (0.5, 1] the codes are [1, 1, 0, 1] and the error
+    // (1−s)² + (0.5−s)² + 0.25² + (0.9−s)² is least at s = (1 + 0.5 + 0.9)/3 = 0.8 (0.2025), below
+    // max-abs scaling's s = 1 (0.3225) and any s ≤ 0.5 (≥ 0.4725).
+    const w = [1, 0.5, -0.25, 0.9];
+    expect(mseUniformScale(w, 2)).toBeCloseTo(0.8, 12);
+    const q = quantiseUniformScaled(w, 2, 1, false);
+    expect(Array.from(q.values)).toEqual([1, 1, 0, 1]);
+    expect(Array.from(q.codes)).toEqual([1, 1, 0, 1]);
+  });
+
+  it('never does worse than max-abs scaling on random tensors, per layer and per channel', () => {
+    const rng = createRng(3);
+    for (let t = 0; t < 40; t++) {
+      const bits = rng.int(2, 8);
+      const n = rng.int(1, 300);
+      const w = Array.from({ length: n }, () => (rng.next() - 0.5) * (rng.next() < 0.05 ? 8 : 1));
+      const maxAbs = Math.max(...w.map(Math.abs));
+      const s = mseUniformScale(w, bits);
+      expect(sqError(w, s, bits)).toBeLessThanOrEqual(sqError(w, maxAbs / (2 ** (bits - 1) - 1), bits) + 1e-12);
+      expect(s).toBeGreaterThan(0);
+      expect(s).toBeLessThanOrEqual(maxAbs / (2 ** (bits - 1) - 1) + 1e-15);
+    }
+  });
+
+  it('scales each output channel on its own, and gives a channel of zeros the largest scale', () => {
+    const w = [1, -1, 0.5, 0.02, -0.04, 0.01, 0, 0, 0];
+    const q = quantiseUniformScaled(w, 4, 3, true);
+    // Channel 0 keeps codes [7, −7, 4] near s = 1/7, where the error 2(1 − 7s)² + (0.5 − 4s)² is least
+    // at s = 16/114 = 0.98246/7: the nearest grid point is c = 0.982.
+    expect(q.scales[0]).toBeCloseTo(0.982 / 7, 12);
+    expect(q.scales[1]).toBeCloseTo(mseUniformScale([0.02, -0.04, 0.01], 4), 15);
+    expect(q.scales[2]).toBe(q.scales[0]);
+    expect(Array.from(q.values.slice(0, 3))).toEqual([7, -7, 4]);
+    expect(Array.from(q.values.slice(6))).toEqual([0, 0, 0]);
+    expect(Array.from(q.codes.slice(0, 2))).toEqual([7, 9]); // −7 in 4-bit two's complement
+  });
+
+  it('turns scales into multipliers of 15 significant bits within the stated bound', () => {
+    const rng = createRng(4);
+    for (let t = 0; t < 200; t++) {
+      const scales = Array.from({ length: rng.int(1, 12) }, () => 2 ** (rng.next() * 40 - 30));
+      const { multipliers, exponent } = fixedPointScales(scales);
+      const max = Math.max(...scales);
+      const top = Math.max(...multipliers);
+      expect(top).toBeGreaterThanOrEqual(2 ** 14);
+      expect(top).toBeLessThanOrEqual(2 ** 15);
+      scales.forEach((s, o) => {
+        expect(Number.isInteger(multipliers[o])).toBe(true);
+        const err = Math.abs(s - multipliers[o]! * 2 ** exponent);
+        expect(err).toBeLessThanOrEqual(2 ** (exponent - 1));
+        expect(err).toBeLessThanOrEqual(max * 2 ** -15);
+      });
+    }
+    expect(fixedPointScales([1])).toEqual({ multipliers: [16384], exponent: -14 });
+    expect(fixedPointScales([0.75, 0.25])).toEqual({ multipliers: [24576, 8192], exponent: -15 });
+    expect(() => fixedPointScales([0])).toThrow(RangeError);
+  });
+
+  it('requantises through a multiplier exactly as rational arithmetic does', () => {
+    /** floor((acc·M + 2^(S−1)) / 2^S) in BigInt, then ReLU/saturation. */
+    const exact = (acc: number, m: number, s: number, bits: number, relu: boolean): number => {
+      const num = BigInt(acc) * BigInt(m) + (s > 0 ? 1n << BigInt(s - 1) : 0n);
+      const den = 1n << BigInt(s);
+      let q = num / den;
+      if (num % den !== 0n && num < 0n) q -= 1n; // BigInt division truncates; floor it
+      const top = relu ? 2 ** bits - 1 : 2 ** (bits - 1) - 1;
+      const bottom = relu ? 0 : -(2 ** (bits - 1));
+      return Math.min(top, Math.max(bottom, Number(q)));
+    };
+    // Ties round half up: 3·2^3 / 2^4 = 1.5 → 2; −1.5 → −1; −0.5 → 0; 0.5 → 1.
+    expect(requantiseMultiplied(3, 8, 4, 8, false)).toBe(2);
+    expect(requantiseMultiplied(-3, 8, 4, 8, false)).toBe(-1);
+    expect(requantiseMultiplied(-1, 8, 4, 8, false)).toBe(0);
+    expect(requantiseMultiplied(1, 8, 4, 8, true)).toBe(1);
+    // Saturation: unsigned to 255, ReLU to 0, signed to −128 and 127.
+    expect(requantiseMultiplied(1000, 30000, 10, 8, true)).toBe(255);
+    expect(requantiseMultiplied(-1000, 30000, 10, 8, true)).toBe(0);
+    expect(requantiseMultiplied(-1000, 30000, 10, 8, false)).toBe(-128);
+    expect(requantiseMultiplied(1000, 30000, 10, 8, false)).toBe(127);
+    expect(requantiseMultiplied(5, 3, 0, 8, true)).toBe(15);
+    const rng = createRng(5);
+    const accs: number[] = [];
+    const ms: number[] = [];
+    const s = 20;
+    for (let i = 0; i < 3000; i++) {
+      const m = rng.int(1, 2 ** 15);
+      // Half of them ties or one off a tie: acc·M = (2k+1)·2^(S−1) + {−1, 0, 1}.
+      const acc = i % 2 ? rng.int(-(2 ** 24), 2 ** 24) : Math.round(((2 * rng.int(-300, 300) + 1) * 2 ** (s - 1)) / m) + rng.int(-1, 1);
+      accs.push(acc);
+      ms.push(m);
+      for (const relu of [true, false]) expect(requantiseMultiplied(acc, m, s, 8, relu)).toBe(exact(acc, m, s, 8, relu));
+    }
+    // The per-map form, channel i mod 3, equals the scalar one.
+    const mult = [ms[0]!, ms[1]!, ms[2]!];
+    const out = new Int32Array(accs.length);
+    requantiseAllMultiplied(accs, accs.length, mult, s, 8, false, out);
+    accs.forEach((a, i) => expect(out[i]).toBe(exact(a, mult[i % 3]!, s, 8, false)));
+    expect(() => requantiseMultiplied(2 ** 40, 2 ** 15, 20, 8, true)).toThrow(RangeError);
+    expect(() => requantiseAllMultiplied([2 ** 40], 1, [2 ** 15], 20, 8, true, new Int32Array(1))).toThrow(RangeError);
   });
 });

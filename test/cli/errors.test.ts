@@ -151,6 +151,27 @@ export default network({
     ]);
   });
 
+  it('reports an unknown uniform scale and a scale on PoT weights', async () => {
+    const text = `import { conv2d, network, randomWeights } from 'potgen';
+
+export default network({
+  name: 'scales',
+  input: { height: 8, width: 8, channels: 3 },
+  weights: randomWeights(1),
+  layers: [
+    conv2d({ name: 'conv1', outChannels: 8, kernel: 3, weights: { kind: 'uniform', bits: 4, scale: 'row' as 'layer' } }),
+    conv2d({ name: 'conv2', outChannels: 8, kernel: 3, weights: { kind: 'pot', bits: 4, scale: 'channel' } }),
+  ],
+});
+`;
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    await expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, "weights: { kind: 'uniform'")}: error: conv2d 'conv1': uniform({ bits: 4, scale: 'row' }) has an unknown scale; it must be one of 'layer', 'channel', 'pow2'. Use uniform({ bits: 4, scale: 'layer' }).`,
+      `${at(model, text, "weights: { kind: 'pot'")}: error: conv2d 'conv2': pot({ bits: 4 }) takes no scale ('channel'); PoT weights always have a power-of-two scale. Use pot({ bits: 4 }), or uniform({ bits: 4, scale: 'channel' }).`,
+    ]);
+  });
+
   it('reports a missing weight file at the network\'s weights property', async () => {
     const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }", undefined, "'./weights.json'");
     const dir = scratch({ 'model.ts': text });
@@ -342,7 +363,7 @@ describe('potgen command-line misuse', () => {
     const out = path.join(dir, 'out');
     const malformed = await potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:x', '-o', out);
     expect(malformed.stderr).toBe(
-      "error: option '--quant <kind:bits>' argument 'pot:x' is invalid. It must be pot:<bits> or uniform:<bits>, e.g. uniform:8.\n(run with --help for usage)\n",
+      "error: option '--quant <kind:bits>' argument 'pot:x' is invalid. It must be pot:<bits> or uniform:<bits>[:layer|channel|pow2], e.g. uniform:8 or uniform:4:channel.\n(run with --help for usage)\n",
     );
     expect(malformed.status).toBe(1);
     const tooWide = await potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:12', '-o', out);

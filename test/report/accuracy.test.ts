@@ -17,13 +17,17 @@ describe('potgen eval', () => {
       return Number(/(\d+\.\d+)%/.exec(line!)![1]);
     };
     const float = pct('float (as trained)');
-    const pot4 = pct('PoT 4-bit (integer, bit-exact)');
-    const uniform4 = pct('uniform 4-bit (integer, bit-exact)');
-    const uniform8 = pct('uniform 8-bit (integer, bit-exact)');
+    const pot4 = pct('pot-4 (integer, bit-exact)');
+    const uniform4 = pct('uniform-4 (integer, bit-exact)');
+    const uniform8 = pct('uniform-8 (integer, bit-exact)');
+    const uniform4pow2 = pct('uniform-4/pow2 (integer, bit-exact)');
+    for (const label of ['pot-3', 'pot-5', 'uniform-8/pow2']) pct(`${label} (integer, bit-exact)`);
     expect(float).toBeGreaterThan(97);
     // Quantisation costs little: within 2 points here (the 10,000-image figure is in the README).
-    for (const q of [pot4, uniform4, uniform8]) expect(Math.abs(float - q)).toBeLessThanOrEqual(2);
-    expect(r.stderr).toContain('PoT 4-bit: calibrating shifts and running the integer model');
+    for (const q of [pot4, uniform4, uniform8, uniform4pow2]) expect(Math.abs(float - q)).toBeLessThanOrEqual(2);
+    // The real per-layer scale uses all 15 levels where the power-of-two scale wastes some.
+    expect(uniform4).toBeGreaterThanOrEqual(uniform4pow2);
+    expect(r.stderr).toContain('pot-4: calibrating shifts and running the integer model');
   });
 
   it('refuses a model without a data set', async () => {

@@ -42,6 +42,8 @@ describe.each<[string, WeightQuantOptions]>([
   ['pot3', pot({ bits: 3 })],
   ['uniform8', uniform({ bits: 8 })],
   ['uniform2', uniform({ bits: 2 })],
+  ['uniform8ch', uniform({ bits: 8, scale: 'channel' })],
+  ['uniform8pow2', uniform({ bits: 8, scale: 'pow2' })],
 ])('extreme values, %s weights', (label, weights) => {
   const dir = tempDir();
   const tiny = weights.kind === 'pot' ? 2 ** -(2 ** (weights.bits - 1) - 2) : 2 ** -20;
@@ -133,7 +135,7 @@ describe('PoT weights that span many power-of-two levels (7 bits: up to 62)', ()
     expect(layer.maxShift).toBe(35);
     expect(Math.max(...layer.weightValues)).toBe(2 ** 35);
     // Product: 255·2^35 < 2^43, signed 44 bits; accumulator: 255·(2^36 − 1) < 2^44, signed 45.
-    expect(layer.widths).toEqual({ product: 44, accumulator: 45, requant: 45 });
+    expect(layer.widths).toEqual({ product: 44, accumulator: 45, requant: 45, multiplier: 0, scaled: 0 });
     const sim = await simulate(built.out);
     expect(sim.log).toContain(`${4 * 9 + 1} passed, 0 failed`);
     expect(sim.ok).toBe(true);

@@ -254,6 +254,13 @@ const rejections: Rejection[] = [
   { top: 'potgen_conv_layer', params: { WB: 9 }, rule: 'WB_must_be_2_to_8_for_PoT', values: { WB: 9 } },
   { top: 'potgen_conv_layer', params: { SW: 20, RQW: 16 }, rule: 'RQW_must_be_at_least_SW', values: { RQW: 16, SW: 20 } },
   { top: 'potgen_conv_layer', params: { RQW: 22, SHIFT: 22 }, rule: 'SHIFT_must_be_at_least_0_and_less_than_RQW', values: { SHIFT: 22, RQW: 22 } },
+  { top: 'potgen_conv_layer', params: { MB: -1 }, rule: 'MB_must_be_at_least_0', values: { MB: -1 } },
+  {
+    top: 'potgen_conv_layer',
+    params: { RQW: 22, MB: 16, SHIFT: 39 },
+    rule: 'SHIFT_must_be_less_than_RQW_plus_MB_plus_1_with_a_multiplier',
+    values: { SHIFT: 39, RQW: 22, MB: 16 },
+  },
   {
     top: 'potgen_conv_layer',
     params: { MODE_POT: 0, AB_IN: 8, WB: 4, PW: 14 },

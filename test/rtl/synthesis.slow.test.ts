@@ -1,6 +1,7 @@
 /**
  * Every configuration of the matrix synthesises for UltraScale+ with Yosys without latches; the
- * PoT designs use no DSP48E2 and contain no multiplier at all, the uniform ones multiply.
+ * PoT designs use no DSP48E2 and contain no multiplier at all, the uniform ones multiply (and
+ * those with a real weight scale requantise through DSP48E2 multipliers).
  */
 import { describe, expect, it } from 'vitest';
 import type { ConvHW } from '../../generator/layers/convEngine.ts';
@@ -24,6 +25,8 @@ describe('synthesis with yosys synth_xilinx -family xcup', () => {
       expect(coarse.$mul ?? 0).toBe(0);
     } else {
       expect(coarse.$mul ?? 0).toBeGreaterThan(0);
+      // A real weight scale adds one requantisation multiply per lane, mapped to DSP48E2.
+      if ((built.hw.layers[0] as ConvHW).multipliers.length > 0) expect(report.dsp).toBeGreaterThan(0);
     }
   });
 });

@@ -15,7 +15,8 @@ const c = (name: string, [height, width, channels]: [number, number, number], la
   layer,
 });
 
-/** Kernels 1/3/5, strides 1/2, both paddings, 1..16 channels, full and partial folding, PoT 2..5 bits, uniform 2..8 bits. */
+/** Kernels 1/3/5, strides 1/2, both paddings, 1..16 channels, full and partial folding, PoT 2..5 bits, uniform 2..8 bits with real
+ * scales per layer (the default) and per channel (requantised by a multiplier) and power-of-two scales. */
 export const CASES: readonly Case[] = [
   c('k1_s1_full', [6, 6, 4], { outChannels: 8, kernel: 1, pe: 8, simd: 4, weights: pot({ bits: 4 }) }),
   c('k1_s2_partial', [7, 7, 4], { outChannels: 4, kernel: 1, stride: 2, pe: 2, simd: 2, weights: pot({ bits: 3 }) }),
@@ -37,13 +38,15 @@ export const CASES: readonly Case[] = [
   c('pot2_ternary', [6, 6, 2], { outChannels: 4, kernel: 3, pe: 2, simd: 2, weights: pot({ bits: 2 }) }),
   c('u4_k1_full', [6, 6, 4], { outChannels: 8, kernel: 1, pe: 8, simd: 4, weights: uniform({ bits: 4 }) }),
   c('u4_k3_same', [8, 8, 3], { outChannels: 8, kernel: 3, padding: 'same', pe: 4, simd: 3, weights: uniform({ bits: 4 }) }),
-  c('u4_k3_s2_same', [9, 9, 2], { outChannels: 4, kernel: 3, stride: 2, padding: 'same', pe: 4, simd: 1, weights: uniform({ bits: 4 }) }),
+  c('u4_k3_s2_same', [9, 9, 2], { outChannels: 4, kernel: 3, stride: 2, padding: 'same', pe: 4, simd: 1, weights: uniform({ bits: 4, scale: 'channel' }) }),
   c('u8_k5_s2_same', [10, 10, 3], { outChannels: 6, kernel: 5, stride: 2, padding: 'same', pe: 6, simd: 3, weights: uniform({ bits: 8 }) }),
   c('u8_k5_valid', [9, 9, 2], { outChannels: 2, kernel: 5, pe: 2, simd: 2, weights: uniform({ bits: 8 }) }),
   c('u4_c16_unrolled', [5, 5, 16], { outChannels: 16, kernel: 3, padding: 'same', pe: 16, simd: 16, weights: uniform({ bits: 4 }) }),
-  c('u8_c16_partial', [6, 6, 16], { outChannels: 8, kernel: 3, pe: 2, simd: 4, weights: uniform({ bits: 8 }) }),
-  c('u2_k1_s2', [7, 7, 4], { outChannels: 4, kernel: 1, stride: 2, pe: 2, simd: 2, weights: uniform({ bits: 2 }) }),
-  c('u6_4bit_out', [6, 6, 2], { outChannels: 4, kernel: 3, padding: 'same', pe: 1, simd: 1, weights: uniform({ bits: 6 }), activationBits: 4 }),
+  c('u8_c16_partial', [6, 6, 16], { outChannels: 8, kernel: 3, pe: 2, simd: 4, weights: uniform({ bits: 8, scale: 'channel' }) }),
+  c('u2_k1_s2', [7, 7, 4], { outChannels: 4, kernel: 1, stride: 2, pe: 2, simd: 2, weights: uniform({ bits: 2, scale: 'pow2' }) }),
+  c('u6_4bit_out', [6, 6, 2], { outChannels: 4, kernel: 3, padding: 'same', pe: 1, simd: 1, weights: uniform({ bits: 6, scale: 'pow2' }), activationBits: 4 }),
+  c('u4_ch_folded', [6, 6, 4], { outChannels: 6, kernel: 3, pe: 2, simd: 2, weights: uniform({ bits: 4, scale: 'channel' }) }),
+  c('u8_pow2_k3', [8, 8, 3], { outChannels: 4, kernel: 3, padding: 'same', pe: 4, simd: 3, weights: uniform({ bits: 8, scale: 'pow2' }) }),
   c('pot4_12bit_out', [6, 6, 2], { outChannels: 4, kernel: 3, padding: 'same', pe: 2, simd: 1, weights: pot({ bits: 4 }), activationBits: 12 }),
 ];
 
