@@ -6,7 +6,7 @@ import type { BuildPlan } from '../core/plan.ts';
 import { POTGEN_VERSION, sourceName } from '../core/paths.ts';
 import type { FeatureMap } from '../core/shapes.ts';
 import type { NdArray } from '../core/tensors.ts';
-import { loadMnist } from '../data/mnist.ts';
+import { calibrationSet, checkDataset, testSet } from '../data/datasets.ts';
 import type { RawNetwork, WeightQuantOptions } from '../dsl/types.ts';
 import { emitDesign } from '../emit/emitDesign.ts';
 import type { NetworkHW, NetworkIR, NetworkSpec } from '../ir/types.ts';
@@ -51,7 +51,7 @@ export interface BuildResult {
   readonly notes: readonly string[];
 }
 
-/** Calibration images: the first training images of the data set, or seeded random ones. */
+/** Calibration images: the first training images of the data set (test images if it has no training split), or seeded random ones. */
 const CALIBRATION_IMAGES = { dataset: 1000, random: 8 } as const;
 
 /** Testbench frames by default: at full rate (two, to measure cycles per frame), then with random stalls. */
@@ -80,6 +80,7 @@ export function prepareNetwork(network: RawNetwork, locator: Locator, file: stri
   const frames = (options.steadyFrames ?? DEFAULT_FRAMES.steady) + (options.stressFrames ?? DEFAULT_FRAMES.stress);
   checkWork(spec, { images: calibrationCount(spec) + frames, timeLimitMinutes: options.timeLimitMinutes ?? 2, ...(options.progress ? { progress: options.progress } : {}) });
   const tensors = loadWeights(spec, network, locator);
+  checkDataset(spec, network, locator);
   return { spec, tensors, source: sourceName(file) };
 }
 
@@ -94,15 +95,15 @@ function calibrationCount(spec: NetworkSpec): number {
   return spec.dataset ? CALIBRATION_IMAGES.dataset : CALIBRATION_IMAGES.random;
 }
 
-/** Images to calibrate shifts on: training images of the data set, else seeded random ones. */
+/** Images to calibrate shifts on: the data set's first training images (test images without a training split), else seeded random ones. */
 export function calibrationImages(spec: NetworkSpec): readonly FeatureMap[] {
-  if (spec.dataset) return loadMnist('train').images(0, CALIBRATION_IMAGES.dataset);
+  if (spec.dataset) return calibrationSet(spec).images(0, CALIBRATION_IMAGES.dataset);
   return randomImages(spec.input, spec.sampleSeed, CALIBRATION_IMAGES.random);
 }
 
 /** Candidate images for test vectors, in order: the data set's test images, else seeded varied ones. */
 export function testImageCandidates(spec: NetworkSpec): Iterable<FeatureMap> {
-  if (spec.dataset) return loadMnist('test').each();
+  if (spec.dataset) return testSet(spec).each();
   return varyingImages(spec.input, spec.sampleSeed + 1);
 }
 
@@ -118,7 +119,11 @@ export function compileNetwork(prepared: PreparedNetwork, options: Pick<BuildOpt
  * names the source in generated headers; `locator` places errors (noLocations if none).
  */
 export function buildNetwork(network: RawNetwork, locator: Locator, file: string, options: BuildOptions = {}): BuildResult {
-  const prepared = prepareNetwork(network, locator, file, options);
+  return buildPrepared(prepareNetwork(network, locator, file, options), options);
+}
+
+/** Builds one variant of a prepared network: `compare` prepares once and builds every variant from it. */
+export function buildPrepared(prepared: PreparedNetwork, options: BuildOptions = {}): BuildResult {
   const { spec, ir, hw } = compileNetwork(prepared, options);
   const steadyFrames = options.steadyFrames ?? DEFAULT_FRAMES.steady;
   const notes: string[] = [];

