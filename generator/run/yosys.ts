@@ -64,12 +64,21 @@ const FAMILY = 'xcup';
  *   `.sv` files with `read_verilog -sv`; any other file (an include, a `$readmemh` image) is only
  *   made available to the reads.
  * @param top The top-level module; `hierarchy -check -top` is run with it.
+ * @param options `netlist: true` also returns the mapped netlist from the same run (for gate-level
+ *   simulation), with private names enumerated; the plain path writes nothing extra.
  * @throws ToolError when Yosys fails; the message names `top` and quotes the end of the log.
  */
+export async function synthesiseXilinx(files: Readonly<Record<string, string>>, top: string): Promise<SynthesisReport>;
 export async function synthesiseXilinx(
   files: Readonly<Record<string, string>>,
   top: string,
-): Promise<SynthesisReport> {
+  options: { readonly netlist: true },
+): Promise<SynthesisReport & { readonly netlist: SynthesisNetlist }>;
+export async function synthesiseXilinx(
+  files: Readonly<Record<string, string>>,
+  top: string,
+  options: { readonly netlist?: boolean } = {},
+): Promise<SynthesisReport & { readonly netlist?: SynthesisNetlist }> {
   const synth = `synth_xilinx -family ${FAMILY} -noiopad -top ${top}`;
   const commands = [
     ...readCommands(files),
@@ -84,8 +93,9 @@ export async function synthesiseXilinx(
     'opt_clean',
     `${synth} -run map_memory:`,
     `tee -q -o ${STAT_FILE} stat -json -tech xilinx`,
+    ...(options.netlist ? NETLIST_COMMANDS : []),
   ];
-  const run = await runScript(files, top, commands, 'synthesis for UltraScale+');
+  const run = await runScript(files, top, commands, 'synthesis for UltraScale+', options.netlist ? NETLIST_FILES : []);
   const cells = cellCounts(run.stat, top);
 
   let luts = 0;
@@ -116,8 +126,34 @@ export async function synthesiseXilinx(
     latches: Math.max(latchCells, run.latchesInferred),
     cells,
     seconds: run.seconds,
+    ...(options.netlist ? { netlist: { verilog: run.outputs[NETLIST_FILES[0]]!, json: run.outputs[NETLIST_FILES[1]]! } } : {}),
   };
 }
+
+/** The mapped netlist of one synthesis run, as Yosys wrote it. */
+export interface SynthesisNetlist {
+  /** `write_verilog -noattr`: the hierarchical netlist of Xilinx primitives, for simulation with cells_sim.v. */
+  readonly verilog: string;
+  /** `write_json` of the same netlist: cells, their types, parameters and connections. */
+  readonly json: string;
+}
+
+/** Files the netlist commands write into the in-memory tree. */
+const NETLIST_FILES = ['potgen-netlist.v', 'potgen-netlist.json'] as const;
+
+/**
+ * Written after `stat`, so the counts are those of the plain flow. `rename -enumerate` gives every
+ * cell and wire with a private name (`$abc$123$auto$...`) the name `n<k>_`, unique in its module,
+ * in both files alike: `write_verilog` would otherwise invent `_<k>_` names the JSON lacks, and
+ * Verilator neither traces names that begin with an underscore nor writes escaped names
+ * unmangled. Public names stay as they are; those of generate blocks (`g_pe[0].u_tree`) are
+ * escaped identifiers, which a VCD writes verbatim as one scope or signal name containing '.'.
+ * (Yosys 0.55 has no `rename -unescape`.)
+ */
+const NETLIST_COMMANDS = [
+  'rename -enumerate -pattern n%_',
+  `write_verilog -noattr ${NETLIST_FILES[0]}`,
+  `write_json ${NETLIST_FILES[1]}`];
 
 /**
  * Counts the word-level cells of `top` after `proc; flatten -noscopeinfo; opt -full; wreduce; opt_clean`,
@@ -161,6 +197,8 @@ function readCommands(files: Readonly<Record<string, string>>): string[] {
 
 interface RunResult {
   readonly stat: unknown;
+  /** The text of each file of `outputs` the script wrote. */
+  readonly outputs: Readonly<Record<string, string>>;
   readonly latchesInferred: number;
   readonly seconds: number;
 }
@@ -174,6 +212,7 @@ async function runScript(
   top: string,
   commands: readonly string[],
   what: string,
+  outputs: readonly string[] = [],
 ): Promise<RunResult> {
   checkInputs(files, top, what);
   const log = new LogWatcher();
@@ -213,7 +252,15 @@ async function runScript(
       { cause: error },
     );
   }
-  return { stat, latchesInferred: log.latchesInferred, seconds };
+  const written: Record<string, string> = {};
+  for (const name of outputs) {
+    const out = result?.[name];
+    if (typeof out !== 'string' && !(out instanceof Uint8Array)) {
+      throw new ToolError(`Yosys ${what} of top module '${top}' finished but wrote no ${name}. The end of the Yosys log reads:\n${log.tail()}`);
+    }
+    written[name] = typeof out === 'string' ? out : new TextDecoder().decode(out);
+  }
+  return { stat, outputs: written, latchesInferred: log.latchesInferred, seconds };
 }
 
 /** Rejects a top name or file name that could not be passed safely on a Yosys command line. */
@@ -229,7 +276,8 @@ function checkInputs(files: Readonly<Record<string, string>>, top: string, what:
     if (
       !/^[A-Za-z0-9_.+\-/]+$/.test(name) ||
       parts.some((p) => p === '' || p === '.' || p === '..') ||
-      name === STAT_FILE
+      name === STAT_FILE ||
+      (NETLIST_FILES as readonly string[]).includes(name)
     ) {
       throw new ToolError(
         `Cannot run Yosys ${what} of top module '${top}': the file name '${name}' must be a relative path of letters, digits, '_', '.', '+', '-' and '/' without '.' or '..' components.`,
