@@ -184,6 +184,52 @@ function program(io: CliIo): Command {
     });
 
   root
+    .command('compare')
+    .description('Build the network as several quantisation variants and compare accuracy, cycles, resources, toggles and energy per inference.')
+    .argument('<model>', 'the TypeScript model file, e.g. examples/lenet5/lenet5.ts')
+    .option('-o, --out <dir>', 'folder for compare.md, compare.json, compare.html and the designs (default: rtl-out/<design name>-compare)')
+    .option('--variants <list>', 'comma-separated variants (default: pot:3,pot:4,pot:5,uniform:4,uniform:8)', (v: string) => v.split(',').map((s) => parseQuant(s.trim())))
+    .option('--baseline <label>', 'the variant every ratio divides by (default: uniform-8)')
+    .option('--images <n>', 'test images for the accuracy column (default: all)', parseCount(1))
+    .option('--coefficients <file>', 'energy coefficients instead of generator/energy/coefficients.json')
+    .option('--saif', "also write each variant's SAIF file (<design>/power/) for Vivado's read_saif")
+    .option('--jobs <n>', 'variants measured at once', parseCount(1), 2)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Every figure is measured in the run: accuracy by the bit-exact integer model on the data set\'s',
+        'test images, resources by Yosys, cycles and toggles by simulating the synthesised netlist over',
+        'one steady-state frame of the same images, energy from the toggles and the coefficients.',
+        'Synthesis and activity are cached by content hash, so an unchanged second run takes seconds.',
+        '',
+        'Example:',
+        '  potgen compare examples/conv3x3.ts',
+        '  potgen compare examples/lenet5/lenet5.ts --variants pot:4,uniform:4,uniform:8 --images 2000',
+      ].join('\n'),
+    )
+    .action(async (model: string, opts: { out?: string; variants?: WeightQuantOptions[]; baseline?: string; images?: number; coefficients?: string; saif?: boolean; jobs: number }) => {
+      const [{ runCompare }, { toText }, { loadModel }] = await Promise.all([import('../compare/runCompare.ts'), import('../compare/table.ts'), import('../load/loadModel.ts')]);
+      const out = opts.out ?? path.join('rtl-out', `${loadModel(model).network.name}-compare`);
+      const started = performance.now();
+      const result = await runCompare(model, {
+        out,
+        ...(opts.variants ? { variants: opts.variants } : {}),
+        ...(opts.baseline ? { baseline: opts.baseline } : {}),
+        ...(opts.images ? { images: opts.images } : {}),
+        ...(opts.coefficients ? { coefficients: opts.coefficients } : {}),
+        ...(opts.saif ? { saif: true } : {}),
+        jobs: opts.jobs,
+        progress: (m) => step(`${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s  ${m}`),
+      });
+      line(`${result.table.design}: ${result.table.rows.length} variants, ratios to ${result.table.baseline}`);
+      line(toText(result.table));
+      if (result.table.floatAccuracy !== undefined) line(`float model: ${result.table.floatAccuracy.toFixed(2)}% on ${result.table.images} test images`);
+      line(`written: ${result.files.map((f) => displayPath(f)).join(', ')}`);
+      line(`took ${result.seconds.total.toFixed(0)} s (accuracy ${result.seconds.accuracy.toFixed(0)} s, synthesis and activity ${result.seconds.hardware.toFixed(0)} s)`);
+    });
+
+  root
     .command('synth')
     .description('Synthesise a built design for UltraScale+ with Yosys and report resources.')
     .argument('<design-dir>', 'a folder written by potgen build')

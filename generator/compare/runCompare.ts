@@ -1,0 +1,206 @@
+/**
+ * `potgen compare`: the same network and array sizes built as several quantisation variants, each
+ * measured the same way, side by side.
+ *
+ * For every variant: the bit-exact integer model's accuracy on the data set's test images (when
+ * the model has one), a full build, synthesis with Yosys, a gate-level simulation of one
+ * steady-state frame of the same real input images, its toggles by driving cell type, and an
+ * energy estimate from them. Nothing in the table is typed in: every figure is measured in the
+ * run (or read back from the content-hash cache of an identical earlier run).
+ */
+import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { FeatureMap } from '../core/shapes.ts';
+import { PotgenError } from '../core/errors.ts';
+import type { WeightQuantOptions } from '../dsl/types.ts';
+import { loadModel } from '../load/loadModel.ts';
+import { buildPrepared, prepareNetwork, type PreparedNetwork } from '../pipeline/buildDesign.ts';
+import { floatAccuracy, integerAccuracy, variantLabel } from '../report/accuracy.ts';
+import { writePlan } from '../write/writePlan.ts';
+import { comparisonTable, toMarkdown, type ComparisonTable, type VariantFigures } from './table.ts';
+import { htmlReport } from './htmlReport.ts';
+import { compileNetwork } from '../pipeline/buildDesign.ts';
+import { measureActivity, type ActivityMeasurement } from '../energy/gateLevel.ts';
+import { energyRange, estimateEnergy, loadCoefficients, type EnergyCoefficients, type EnergyEstimate } from '../energy/model.ts';
+import { testSet } from '../data/datasets.ts';
+
+/** The variants `compare` builds when none are named: PoT 3/4/5 and uniform 4/8 with a real-valued scale per layer. */
+export const DEFAULT_COMPARE_VARIANTS: readonly WeightQuantOptions[] = [
+  { kind: 'pot', bits: 3 },
+  { kind: 'pot', bits: 4 },
+  { kind: 'pot', bits: 5 },
+  { kind: 'uniform', bits: 4 },
+  { kind: 'uniform', bits: 8 },
+];
+
+export interface CompareOptions {
+  readonly variants?: readonly WeightQuantOptions[];
+  /** The label of the variant every ratio divides by; default the uniform 8-bit variant. */
+  readonly baseline?: string;
+  /** Folder for the reports and the variants' designs. */
+  readonly out: string;
+  /** Test images for the accuracy column (default: all). */
+  readonly images?: number;
+  /** An energy coefficient file instead of generator/energy/coefficients.json. */
+  readonly coefficients?: string;
+  /** Also write each variant's SAIF file (from an RTL simulation of the same frame). */
+  readonly saif?: boolean;
+  /** Variants measured at once (default 2: synthesis and simulation each keep a core busy). */
+  readonly jobs?: number;
+  readonly progress?: (message: string) => void;
+}
+
+/** What one variant's hardware measurement gave, kept for the JSON report. */
+export interface VariantMeasurement {
+  readonly label: string;
+  readonly directory: string;
+  readonly activity: ActivityMeasurement;
+  readonly energy: EnergyEstimate;
+}
+
+export interface CompareResult {
+  readonly table: ComparisonTable;
+  readonly measurements: readonly VariantMeasurement[];
+  /** The report files written: compare.md, compare.json, compare.html. */
+  readonly files: readonly string[];
+  readonly seconds: { readonly accuracy: number; readonly hardware: number; readonly total: number };
+}
+
+/** A label that is also a folder name. */
+function folderName(label: string): string {
+  return label.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+
+/** Runs `work` over `items` with at most `jobs` at once, keeping the items' order in the results. */
+async function pool<T, R>(items: readonly T[], jobs: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+  return results;
+}
+
+/** Writes a text file whole or not at all: a temporary sibling renamed into place. */
+function writeWhole(file: string, text: string): void {
+  const partial = `${file}.partial-${process.pid}`;
+  writeFileSync(partial, text);
+  renameSync(partial, file);
+}
+
+/** Accuracy of the float model and of every variant on the test set; undefined without a data set. */
+function accuracies(prepared: PreparedNetwork, variants: readonly WeightQuantOptions[], count: number | undefined, progress: (m: string) => void): { float: number; images: number; byVariant: number[] } | undefined {
+  if (!prepared.spec.dataset) return undefined;
+  const test = testSet(prepared.spec);
+  const n = Math.min(count ?? test.count, test.count);
+  const images: FeatureMap[] = test.images(0, n);
+  progress(`accuracy: float model on ${n} test images`);
+  const pct = (r: { correct: number; total: number }): number => (100 * r.correct) / r.total;
+  const float = pct(floatAccuracy(prepared, images, test.labels));
+  const byVariant = variants.map((q) => {
+    progress(`accuracy: ${variantLabel(q)} (bit-exact integer model)`);
+    return pct(integerAccuracy(compileNetwork(prepared, { quant: q }).ir, images, test.labels, variantLabel(q)));
+  });
+  return { float, images: n, byVariant };
+}
+
+/** Builds, measures and compares the variants of the network in `modelPath`. */
+export async function runCompare(modelPath: string, options: CompareOptions): Promise<CompareResult> {
+  const progress = options.progress ?? ((): void => {});
+  const started = performance.now();
+  const variants = options.variants ?? DEFAULT_COMPARE_VARIANTS;
+  const labels = variants.map(variantLabel);
+  const duplicate = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (duplicate) throw new PotgenError(`The variant ${duplicate} is named twice.`);
+  const baseline = options.baseline ?? labels.find((l) => l === variantLabel({ kind: 'uniform', bits: 8 })) ?? labels.at(-1)!;
+  if (!labels.includes(baseline)) throw new PotgenError(`The baseline ${baseline} is not among the variants (${labels.join(', ')}).`);
+  const coefficients: EnergyCoefficients = loadCoefficients(options.coefficients);
+
+  const loaded = loadModel(modelPath);
+  const prepared = prepareNetwork(loaded.network, loaded.locator, loaded.file, { progress });
+  const accuracy = accuracies(prepared, variants, options.images, progress);
+  const accuracySeconds = (performance.now() - started) / 1000;
+
+  // Every variant sees the same input images: the first build chooses them, the others reuse them.
+  const designs = path.join(options.out, 'designs');
+  let images: readonly FeatureMap[] | undefined;
+  const builds = variants.map((q, i) => {
+    progress(`${labels[i]}: building`);
+    const result = buildPrepared(prepared, { quant: q, ...(images ? { images } : {}) });
+    images ??= result.images;
+    const directory = path.join(designs, folderName(labels[i]!));
+    writePlan(result.plan, directory);
+    return { label: labels[i]!, directory };
+  });
+
+  const hardwareStarted = performance.now();
+  const measurements = await pool(builds, options.jobs ?? 2, async ({ label, directory }) => {
+    const activity = await measureActivity(directory, {
+      ...(options.saif ? { saif: true } : {}),
+      progress: (m: string) => progress(`${label}: ${m}`),
+    });
+    const energy = estimateEnergy(activity.cellActivity, activity.synthesis, coefficients);
+    progress(`${label}: ${(energy.totalPicojoules / 1000).toFixed(2)} nJ per inference${activity.cached ? ' (cached)' : ''}`);
+    return { label, directory, activity, energy };
+  });
+  const hardwareSeconds = (performance.now() - hardwareStarted) / 1000;
+
+  const base = measurements.find((m) => m.label === baseline)!;
+  const rows: VariantFigures[] = measurements.map((m, i) => {
+    const s = m.activity.synthesis;
+    const range = energyRange(m.activity, base.activity, coefficients);
+    return {
+      variant: m.label,
+      ...(accuracy ? { accuracy: accuracy.byVariant[i]! } : {}),
+      cyclesPerInference: m.activity.cycles,
+      luts: s.luts,
+      flipFlops: s.flipFlops,
+      carry: s.carry,
+      dsp: s.dsp,
+      bram: s.bram,
+      togglesPerInference: m.activity.toggles,
+      energyNanojoules: m.energy.totalPicojoules / 1000,
+      energyRatioRange: range,
+    };
+  });
+  const table = comparisonTable(prepared.spec.name, rows, baseline, accuracy ? { float: accuracy.float, images: accuracy.images } : undefined);
+
+  mkdirSync(options.out, { recursive: true });
+  const files = ['compare.md', 'compare.json', 'compare.html'].map((f) => path.join(options.out, f));
+  const method = METHOD;
+  writeWhole(files[0]!, `# ${prepared.spec.name}: power-of-two beside uniform\n\n${toMarkdown(table)}\n${method}\n`);
+  writeWhole(
+    files[1]!,
+    `${JSON.stringify(
+      {
+        ...table,
+        method,
+        coefficients: coefficients.source,
+        variants: measurements.map((m) => ({ label: m.label, design: path.relative(options.out, m.directory), energy: m.energy, activity: m.activity })),
+        seconds: { accuracy: accuracySeconds, hardware: hardwareSeconds, total: (performance.now() - started) / 1000 },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  writeWhole(files[2]!, await htmlReport(table, method));
+  return {
+    table,
+    measurements,
+    files,
+    seconds: { accuracy: accuracySeconds, hardware: hardwareSeconds, total: (performance.now() - started) / 1000 },
+  };
+}
+
+/** How the figures were obtained, printed under every table. */
+export const METHOD =
+  'Accuracy: the bit-exact integer model (which the RTL matches output for output) on the data set\'s test images. ' +
+  'Resources: Yosys synth_xilinx -family xcup (UltraScale+ primitives), not Vivado. ' +
+  'Cycles, toggles and energy: the Yosys netlist simulated with Yosys\'s Xilinx cell models over one steady-state frame of real test images; ' +
+  'every 0↔1 transition of a primitive output is counted and weighted by a per-cell-type coefficient, plus routing (by fanout) and clock energy per flip-flop per cycle ' +
+  '(generator/energy/coefficients.json). Glitches and placed-and-routed wire lengths are not seen; the ratio range shows how the comparison moves over the plausible DSP and routing coefficients.';
