@@ -13,7 +13,7 @@
 // never because a target was missed.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,17 @@ const COMMANDS = [
     timeout: 300,
   },
   { name: 'eval-lenet5', argv: ['{node}', 'bin/potgen.js', 'eval', 'examples/lenet5/lenet5.ts'], target: 15, runs: 3, timeout: 600 },
+  // `potgen compare`: first with an empty cache (synthesis and gate-level simulation of every
+  // variant), then unchanged (served from the cache). The compare section prints their tables.
+  ...['conv3x3', 'lenet5'].flatMap((name) => {
+    const model = name === 'conv3x3' ? 'examples/conv3x3.ts' : 'examples/lenet5/lenet5.ts';
+    const argv = (out) => ['{node}', 'bin/potgen.js', 'compare', model, '-o', `{tmp}/${out}`];
+    const env = { POTGEN_CACHE: `{tmp}/compare-cache-${name}` };
+    return [
+      { name: `compare-${name}`, argv: argv(`compare-${name}`), env, target: 900, runs: 1, warmup: 0, timeout: 3600 },
+      { name: `compare-${name}-cached`, argv: argv(`compare-${name}-cached`), env, target: 60, runs: 1, warmup: 0, timeout: 600 },
+    ];
+  }),
   // `npm start` with everything installed. It writes its designs to rtl-out/ in the repository.
   { name: 'start', argv: ['{node}', 'scripts/start.js'], target: 60, runs: 1, warmup: 0, timeout: 1800, optIn: '--with-start' },
 ];
@@ -285,8 +296,62 @@ function wallTimeSection(results) {
   return lines.join('\n');
 }
 
+/**
+ * What `potgen compare` measured in this bench run: each variant's ratios to the baseline (read
+ * from the compare.json it wrote) and how long synthesis and the activity estimate took (from
+ * compare-timing.json of the run with an empty cache).
+ */
+function compareSection(results, { tmp }) {
+  const lines = ['potgen compare: ratios to the baseline, and time per variant with an empty cache (synthesis, Verilator compile, simulation, VCD reading)'];
+  for (const name of ['conv3x3', 'lenet5']) {
+    const r = results.find((x) => x.entry.name === `compare-${name}`);
+    if (!r || r.status !== 'ok') {
+      lines.push('', `${name}: ${r ? (r.status === 'skipped' ? 'skipped' : `failed (${r.error})`) : 'not run'}`);
+      continue;
+    }
+    let report;
+    let timing;
+    try {
+      report = JSON.parse(readFileSync(path.join(tmp, `compare-${name}`, 'compare.json'), 'utf8'));
+      timing = JSON.parse(readFileSync(path.join(tmp, `compare-${name}`, 'compare-timing.json'), 'utf8'));
+    } catch (e) {
+      lines.push('', `${name}: no report (${e.message})`);
+      continue;
+    }
+    const rows = report.rows.map((row) => {
+      const t = timing.variants.find((v) => v.label === row.variant);
+      const s = t && !t.cached ? t.seconds : undefined;
+      const range = row.energyRatioRange ? `${row.energyRatioRange.low.toFixed(2)}-${row.energyRatioRange.high.toFixed(2)}` : '-';
+      return [
+        row.variant,
+        row.accuracy === undefined ? '-' : row.accuracy.toFixed(2),
+        row.luts.toLocaleString('en-US'),
+        String(row.dsp),
+        `${row.ratios.luts.toFixed(2)}x`,
+        `${row.energyNanojoules.toFixed(1)} nJ`,
+        `${row.ratios.energy.toFixed(2)}x`,
+        range,
+        s ? formatSeconds(s.synthesis) : 'cached',
+        s ? formatSeconds(s.compile) : '-',
+        s ? formatSeconds(s.run) : '-',
+        s ? formatSeconds(s.parse) : '-',
+      ];
+    });
+    lines.push(
+      '',
+      `${name} (baseline ${report.baseline}; wall time ${formatSeconds(r.median)} with an empty cache)`,
+      table(
+        ['variant', 'acc %', 'LUT', 'DSP', 'LUT ratio', 'energy', 'energy ratio', 'ratio range', 'synth', 'compile', 'sim', 'VCD read'],
+        rows,
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
 /** The sections printed, in order; each takes the timing results and returns its text. */
-const SECTIONS = [wallTimeSection];
+const SECTIONS = [wallTimeSection, compareSection];
 
 function environmentLine(loadBefore) {
   const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });

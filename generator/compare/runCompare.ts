@@ -62,7 +62,7 @@ export interface VariantMeasurement {
 export interface CompareResult {
   readonly table: ComparisonTable;
   readonly measurements: readonly VariantMeasurement[];
-  /** The report files written: compare.md, compare.json, compare.html. */
+  /** The report files written: compare.md, compare.json, compare.html, compare-timing.json. */
   readonly files: readonly string[];
   readonly seconds: { readonly accuracy: number; readonly hardware: number; readonly total: number };
 }
@@ -171,29 +171,38 @@ export async function runCompare(modelPath: string, options: CompareOptions): Pr
   const table = comparisonTable(prepared.spec.name, rows, baseline, accuracy ? { float: accuracy.float, images: accuracy.images } : undefined);
 
   mkdirSync(options.out, { recursive: true });
-  const files = ['compare.md', 'compare.json', 'compare.html'].map((f) => path.join(options.out, f));
-  const method = METHOD;
-  writeWhole(files[0]!, `# ${prepared.spec.name}: power-of-two beside uniform\n\n${toMarkdown(table)}\n${method}\n`);
+  const seconds = { accuracy: accuracySeconds, hardware: hardwareSeconds, total: (performance.now() - started) / 1000 };
+  const files = ['compare.md', 'compare.json', 'compare.html', 'compare-timing.json'].map((f) => path.join(options.out, f));
+  writeWhole(files[0]!, `# ${prepared.spec.name}: power-of-two beside uniform\n\n${toMarkdown(table)}\n${METHOD}\n`);
+  // compare.json holds only what the inputs determine, so an unchanged run rewrites it byte for
+  // byte; how long each step took (and whether it came from the cache) goes to compare-timing.json.
   writeWhole(
     files[1]!,
     `${JSON.stringify(
       {
         ...table,
-        method,
-        coefficients: coefficients.source,
-        variants: measurements.map((m) => ({ label: m.label, design: path.relative(options.out, m.directory), energy: m.energy, activity: m.activity })),
-        seconds: { accuracy: accuracySeconds, hardware: hardwareSeconds, total: (performance.now() - started) / 1000 },
+        method: METHOD,
+        // The values used, not the file's path (which depends on where potgen is installed).
+        coefficients: Object.fromEntries(Object.entries(coefficients.coefficients).map(([name, c]) => [name, { value: c.value, range: c.range, unit: c.unit }])),
+        variants: measurements.map((m) => {
+          const { seconds: _s, cached: _c, vcdFile: _v, saifFile, ...activity } = m.activity;
+          return { label: m.label, design: path.relative(options.out, m.directory), ...(saifFile ? { saif: path.relative(options.out, saifFile) } : {}), energy: { ...m.energy, coefficients: undefined }, activity };
+        }),
       },
       null,
       2,
     )}\n`,
   );
-  writeWhole(files[2]!, await htmlReport(table, method));
+  writeWhole(files[2]!, await htmlReport(table, METHOD));
+  writeWhole(
+    files[3]!,
+    `${JSON.stringify({ seconds, variants: measurements.map((m) => ({ label: m.label, cached: m.activity.cached, seconds: m.activity.seconds })) }, null, 2)}\n`,
+  );
   return {
     table,
     measurements,
     files,
-    seconds: { accuracy: accuracySeconds, hardware: hardwareSeconds, total: (performance.now() - started) / 1000 },
+    seconds,
   };
 }
 
