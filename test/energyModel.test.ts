@@ -12,7 +12,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'potgen-energy-model-'));
 function activity(classes: Partial<Record<CellClass, Partial<ClassActivity>>>, extra: Partial<CellActivity> = {}): CellActivity {
   const total = {} as Record<CellClass, ClassActivity>;
   for (const c of CELL_CLASSES) total[c] = { cells: 0, outputToggles: 0, fanoutToggles: 0, ...classes[c] };
-  return { total, byInstance: {}, dspPortToggles: 0, bramReadCycles: 0, cycles: 100, ...extra };
+  return { total, byInstance: {}, dspPortToggles: 0, bramReadCycles: 0, cycles: 100, unreadOutputBits: 0, ...extra };
 }
 
 /** Every coefficient 1 pJ with range [0.5, 2], then the given values. */

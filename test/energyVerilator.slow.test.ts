@@ -66,7 +66,8 @@ endmodule
 /**
  * A 2-bit counter in primitives: u_core holds INV (d0 = ~q0), LUT2 xor (d1 = q0 ^ q1) and two
  * FDREs; the top holds a LUT2 and (both = q0 & q1) under a private Yosys name, which
- * write_verilog calls `_0_` (Verilator traces it only with --trace-underscore).
+ * write_verilog calls `_0_`. The cell models are simulated untraced, as runGateLevel does, so every
+ * output is read from the net it drives.
  */
 const NETLIST_V = `module cnt2_core(input clk, input rst, output [1:0] q);
   wire d0, d1;
@@ -125,8 +126,11 @@ endmodule
 describe('cellActivity on a hand netlist of Xilinx primitives', () => {
   it('groups the toggles by cell class with hand-counted fanouts', async () => {
     const cellsSim = path.join(path.dirname(createRequire(import.meta.url).resolve('@yowasp/yosys')), '..', 'gen', 'share', 'xilinx', 'cells_sim.v');
-    const work = await simulate({ 'tb.sv': TB, 'netlist.v': NETLIST_V, 'cells_sim.v': readFileSync(cellsSim, 'utf8') }, ['--trace-underscore']);
+    const cells = readFileSync(cellsSim, 'utf8');
+    const work = await simulate({ 'tb.sv': TB, 'netlist.v': NETLIST_V, 'cells_sim.v': `/*verilator tracing_off*/\n${cells}` });
     const activity = await readVcdActivity(path.join(work, 'cnt2.vcd'), { start: 15, end: 95, scope: 'TOP.tb.dut' });
+    // Only the netlist's own nets are traced: no scope below the two netlist modules.
+    expect(new Set(activity.signals.map((x) => x.scope.join('.')))).toEqual(new Set(['TOP.tb.dut', 'TOP.tb.dut.u_core']));
     const a = cellActivity(NETLIST_JSON, 'cnt2', activity, 'TOP.tb.dut', 10);
     // Reset ends at 12; the posedge at 15 makes q = 1, then the 8 posedges 25..95 step q through
     // 2 3 0 1 2 3 0 1. q0 toggles 8 times, q1 4 times; d0 = ~q0 8 times; d1 = q0 ^ q1 4 times;
@@ -141,12 +145,31 @@ describe('cellActivity on a hand netlist of Xilinx primitives', () => {
     expect(a.byInstance['(top)']?.lut2).toEqual({ cells: 1, outputToggles: 4, fanoutToggles: 4 });
     expect(a.byInstance.u_core?.lut2).toEqual({ cells: 1, outputToggles: 4, fanoutToggles: 4 });
     expect(a.byInstance.u_core?.ff).toEqual(a.total.ff);
-    expect([a.dspPortToggles, a.bramReadCycles]).toEqual([0, 0]);
+    expect([a.dspPortToggles, a.bramReadCycles, a.unreadOutputBits]).toEqual([0, 0, 0]);
 
-    // A cell the VCD does not hold is an error, not a silent zero.
+    // The same netlist with the cell models traced gives the same counts (cell scopes are only a fallback).
+    const full = await simulate({ 'tb.sv': TB, 'netlist.v': NETLIST_V, 'cells_sim.v': cells });
+    const fullActivity = await readVcdActivity(path.join(full, 'cnt2.vcd'), { start: 15, end: 95, scope: 'TOP.tb.dut' });
+    expect(cellActivity(NETLIST_JSON, 'cnt2', fullActivity, 'TOP.tb.dut', 10)).toEqual(a);
+
+    // An output that drives logic but is traced nowhere is an error, not a silent zero: ghost's
+    // O (bit 7, no net name) feeds sink's I0. sink's own O drives nothing: left out and counted.
     const extra: YosysJson = {
-      modules: { ...NETLIST_JSON.modules, cnt2: { ...NETLIST_JSON.modules.cnt2, cells: { ...NETLIST_JSON.modules.cnt2?.cells, ghost: { type: 'LUT1', port_directions: { I0: IN, O: OUT }, connections: { I0: [4], O: [7] } } } } },
+      modules: {
+        ...NETLIST_JSON.modules,
+        cnt2: {
+          ...NETLIST_JSON.modules.cnt2,
+          cells: {
+            ...NETLIST_JSON.modules.cnt2?.cells,
+            ghost: { type: 'LUT1', port_directions: { I0: IN, O: OUT }, connections: { I0: [4], O: [7] } },
+            sink: { type: 'LUT1', port_directions: { I0: IN, O: OUT }, connections: { I0: [7], O: [8] } },
+          },
+        },
+      },
     };
-    expect(() => cellActivity(extra, 'cnt2', activity, 'TOP.tb.dut', 10)).toThrow(/1 primitive cell\(s\) of the netlist have no scope with their output ports in the VCD, for example TOP\.tb\.dut: LUT1 'ghost'/);
+    expect(() => cellActivity(extra, 'cnt2', activity, 'TOP.tb.dut', 10)).toThrow(/^1 primitive connection bit\(s\) of the netlist that drive logic have no traced net in the VCD, for example TOP\.tb\.dut: LUT1 'ghost' O\[0\]\./);
+    const lenient = cellActivity(extra, 'cnt2', activity, 'TOP.tb.dut', 10, { allowUnmatched: true });
+    expect(lenient.total.lut1).toEqual({ cells: 3, outputToggles: 8, fanoutToggles: 8 });
+    expect(lenient.unreadOutputBits).toBe(1);
   });
 });

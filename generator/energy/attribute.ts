@@ -2,18 +2,21 @@
  * Attributes the toggles of a gate-level simulation to the Xilinx primitives that drive them.
  *
  * The VCD comes from simulating Yosys's `write_verilog` output of the netlist together with
- * Yosys's `cells_sim.v` models, so every primitive instance is a VCD scope whose port signals
- * (O, Q, CO, P, ...) are traced. A cell's output toggles are read from its own scope's output-port
- * signals: that needs no knowledge of how the parent's nets were named. Cells are found by the
- * name Yosys gave them in the JSON or by the `_<n>_` name `write_verilog` gives private cells
- * (see yosysJson.ts); a match must have every output port of the cell, and a cell that cannot be
- * found is an error, since silently dropping cells would bias the energy figure.
+ * Yosys's `cells_sim.v` models under Verilator, with the cell models left untraced (tracing their
+ * internals made LeNet-5's compile and VCD far too big). A cell's output toggles are therefore
+ * read from the net its output bit drives: the JSON gives every cell's connection bits and each
+ * module's `netnames` name them, and a bit is one net across the hierarchy (joined through the
+ * ports), so any traced name of it at any level will do. A VCD that does trace the cells' own
+ * scopes (found by the JSON name or write_verilog's `_<n>_` name, see yosysJson.ts) serves as a
+ * fallback for bits no net name reaches. An output bit that drives logic but is traced nowhere is
+ * an error, since silently dropping it would bias the energy figure; one that drives nothing and
+ * has no name is left out and counted in `unreadOutputBits`.
  *
  * Fanout comes from the netlist, across the hierarchy: the number of primitive input pins a net
  * reaches (plus one for each top-level output port it drives), which weights routing energy.
  */
 import { EnergyInputError } from './errors.ts';
-import type { Activity, SignalActivity } from './vcd.ts';
+import type { Activity, BitActivity, SignalActivity } from './vcd.ts';
 import { verilogCellNames, type YosysBit, type YosysCell, type YosysJson, type YosysModule } from './yosysJson.ts';
 
 export type CellClass = 'lut1' | 'lut2' | 'lut3' | 'lut4' | 'lut5' | 'lut6' | 'carry' | 'ff' | 'mux' | 'lutram' | 'srl' | 'bram' | 'dsp' | 'other';
@@ -39,13 +42,15 @@ export interface CellActivity {
   readonly bramReadCycles: number;
   /** Clock cycles in the activity window. */
   readonly cycles: number;
+  /** Output bits of primitives that drive nothing and that the VCD does not trace: their toggles are left out. */
+  readonly unreadOutputBits: number;
 }
 
 /** Key of `byInstance` for primitives placed directly in the top module. */
 export const TOP_INSTANCE = '(top)';
 
 export interface CellActivityOptions {
-  /** Leave cells that have no scope in the VCD out instead of failing (they are then listed nowhere). */
+  /** Leave output bits that drive logic but are traced nowhere out instead of failing (they then count as 0 toggles). */
   readonly allowUnmatched?: boolean;
 }
 
@@ -101,8 +106,8 @@ interface Instance {
  * @param top The netlist's top module, the one instantiated at `dutScope`.
  * @param dutScope '.'-separated VCD scope of the top instance, e.g. 'TOP.tb.dut' (Verilator adds 'TOP').
  * @param clockPeriodUnits The clock period in VCD time units, to turn durations into cycles.
- * @throws EnergyInputError when `top` is missing, a cell has no matching VCD scope (unless
- *   `allowUnmatched`), or a port's width disagrees between the netlist and the VCD.
+ * @throws EnergyInputError when `top` is missing, a connection bit that drives logic is traced
+ *   nowhere (unless `allowUnmatched`), or a net's width disagrees between the netlist and the VCD.
  */
 export function cellActivity(
   netlist: YosysJson,
@@ -195,11 +200,48 @@ export function cellActivity(
     if (port.direction === 'output') for (const bit of port.bits) addSink(nodeOf(topInst, bit));
   }
 
+  // The activity of every traced net, by its node: any traced name of it at any level will do.
+  const traced = new Map<number, BitActivity>();
+  for (const inst of instances) {
+    const refs = signals.get(inst.path.join(SEP));
+    if (refs === undefined) continue;
+    for (const [name, net] of Object.entries(inst.module.netnames ?? {})) {
+      const signal = refs.get(name);
+      if (signal === undefined) continue;
+      if (signal.width !== net.bits.length) {
+        throw new EnergyInputError(`Net '${name}' in ${inst.path.join('.')} is ${net.bits.length} bits wide in the netlist but ${signal.width} in the VCD.`);
+      }
+      net.bits.forEach((bit, i) => {
+        const node = nodeOf(inst, bit);
+        if (node !== undefined && !traced.has(find(node))) traced.set(find(node), signal.bits[i] as BitActivity);
+      });
+    }
+  }
+  const window = activity.end - activity.start;
+  const missing: string[] = [];
+  let unread = 0;
+  /** The activity of one connection bit: its net's, else the cell scope's port bit; constants are steady. */
+  const bitActivity = (inst: Instance, bit: YosysBit, port: SignalActivity | undefined, i: number): BitActivity | undefined => {
+    if (bit === '0') return { toggles: 0, t0: window, t1: 0, tx: 0 };
+    if (bit === '1') return { toggles: 0, t0: 0, t1: window, tx: 0 };
+    if (typeof bit !== 'number') return { toggles: 0, t0: 0, t1: 0, tx: window };
+    return traced.get(find(nodeOf(inst, bit) as number)) ?? port?.bits[i];
+  };
+  /** Σ toggles over the bits of an input port of a cell. */
+  const portToggles = (inst: Instance, where: string, bits: readonly YosysBit[], port: SignalActivity | undefined): number => {
+    let n = 0;
+    bits.forEach((bit, i) => {
+      const b = bitActivity(inst, bit, port, i);
+      if (b === undefined) missing.push(`${where}[${i}]`);
+      else n += b.toggles;
+    });
+    return n;
+  };
+
   const total = emptyClasses();
   const byInstance: Record<string, Record<CellClass, ClassActivity>> = {};
   let dspPortToggles = 0;
   let bramHigh = 0;
-  const unmatched: string[] = [];
   for (const inst of instances) {
     const names = verilogCellNames(inst.module);
     for (const [cellName, cell] of Object.entries(inst.module.cells ?? {})) {
@@ -211,44 +253,49 @@ export function cellActivity(
       const klass = cls ?? 'other';
       const outputs = outputPorts(cell, netlist);
       const scope = findScope(signals, inst.path, [names.get(cellName) ?? cellName, cellName], outputs);
-      if (scope === undefined) {
-        unmatched.push(`${[...inst.path].join('.')}: ${cell.type} '${cellName}'`);
-        continue;
-      }
+      const where = (port: string): string => `${inst.path.join('.')}: ${cell.type} '${cellName}' ${port}`;
       const groupClasses = (byInstance[inst.group] ??= emptyClasses());
       const t = total[klass];
       const g = groupClasses[klass];
       t.cells++;
       g.cells++;
       for (const port of outputs) {
-        const signal = scope.get(port) as SignalActivity;
         const bits = cell.connections[port] ?? [];
-        if (signal.width !== bits.length && bits.length > 0) {
-          throw new EnergyInputError(`Port ${port} of ${cell.type} '${cellName}' in ${inst.path.join('.')} is ${bits.length} bits wide in the netlist but ${signal.width} in the VCD.`);
+        const own = scope?.get(port);
+        if (own !== undefined && own.width !== bits.length) {
+          throw new EnergyInputError(`Port ${port} of ${cell.type} '${cellName}' in ${inst.path.join('.')} is ${bits.length} bits wide in the netlist but ${own.width} in the VCD.`);
         }
-        for (let i = 0; i < signal.width; i++) {
-          const toggles = (signal.bits[i] as { toggles: number }).toggles;
-          if (toggles === 0) continue;
-          const node = nodeOf(inst, bits[i] as YosysBit);
+        bits.forEach((bit, i) => {
+          const node = nodeOf(inst, bit);
           const fanout = node === undefined ? 0 : (sinks.get(find(node)) ?? 0);
-          t.outputToggles += toggles;
-          g.outputToggles += toggles;
-          t.fanoutToggles += toggles * fanout;
-          g.fanoutToggles += toggles * fanout;
-        }
+          const b = bitActivity(inst, bit, own, i);
+          if (b === undefined) {
+            if (fanout === 0) unread++;
+            else missing.push(`${where(port)}[${i}]`);
+            return;
+          }
+          t.outputToggles += b.toggles;
+          g.outputToggles += b.toggles;
+          t.fanoutToggles += b.toggles * fanout;
+          g.fanoutToggles += b.toggles * fanout;
+        });
       }
       if (klass === 'dsp') {
-        for (const port of ['A', 'B', 'C', 'P']) dspPortToggles += sumToggles(scope.get(port));
+        for (const port of ['A', 'B', 'C', 'P']) dspPortToggles += portToggles(inst, where(port), cell.connections[port] ?? [], scope?.get(port));
       } else if (klass === 'bram') {
-        const enable = scope.get('ENARDEN');
-        if (enable !== undefined) for (const b of enable.bits) bramHigh += b.t1;
+        const bits = cell.connections.ENARDEN ?? [];
+        bits.forEach((bit, i) => {
+          const b = bitActivity(inst, bit, scope?.get('ENARDEN'), i);
+          if (b === undefined) missing.push(`${where('ENARDEN')}[${i}]`);
+          else bramHigh += b.t1;
+        });
       }
     }
   }
-  if (unmatched.length > 0 && !options.allowUnmatched) {
+  if (missing.length > 0 && !options.allowUnmatched) {
     throw new EnergyInputError(
-      `${unmatched.length} primitive cell(s) of the netlist have no scope with their output ports in the VCD, for example ${unmatched.slice(0, 5).join('; ')}. ` +
-        `Simulate the Verilog that Yosys wrote from the same netlist as the JSON (write_verilog -noattr), trace every level (verilator --trace without --trace-depth) and pass the scope of the top instance as dutScope.`,
+      `${missing.length} primitive connection bit(s) of the netlist that drive logic have no traced net in the VCD, for example ${missing.slice(0, 5).join('; ')}. ` +
+        `Simulate the Verilog that Yosys wrote from the same netlist as the JSON (write_verilog -noattr after rename -enumerate), trace the netlist modules at every level and pass the scope of the top instance as dutScope.`,
     );
   }
   return {
@@ -257,6 +304,7 @@ export function cellActivity(
     dspPortToggles,
     bramReadCycles: bramHigh / clockPeriodUnits,
     cycles: (activity.end - activity.start) / clockPeriodUnits,
+    unreadOutputBits: unread,
   };
 }
 
@@ -273,12 +321,6 @@ function outputPorts(cell: YosysCell, netlist: YosysJson): readonly string[] {
   const ports = netlist.modules[cell.type]?.ports;
   if (ports !== undefined) return Object.keys(cell.connections).filter((p) => ports[p]?.direction === 'output');
   return fallbackOutputs(cell.type).filter((p) => p in cell.connections);
-}
-
-function sumToggles(signal: SignalActivity | undefined): number {
-  let n = 0;
-  for (const b of signal?.bits ?? []) n += b.toggles;
-  return n;
 }
 
 const SEP = '\u0000';

@@ -34,6 +34,9 @@ import type { YosysBit, YosysJson } from './yosysJson.ts';
 /** potgen's DSP48E2 simulation model (Yosys's cells_sim.v has none). */
 export const DSP_MODEL = path.join(TESTBENCH_DIR, 'cells', 'DSP48E2.v');
 
+/** potgen's block RAM simulation models (cells_sim.v has only blackboxes for them). */
+export const BRAM_MODELS = [path.join(TESTBENCH_DIR, 'cells', 'RAMB18E2.v'), path.join(TESTBENCH_DIR, 'cells', 'RAMB36E2.v')];
+
 /** Yosys's Xilinx cell models, shipped inside @yowasp/yosys. */
 export function cellsSimFile(): string {
   const entry = createRequire(import.meta.url).resolve('@yowasp/yosys');
@@ -47,8 +50,7 @@ export function cellsSimFile(): string {
 /**
  * Verilator's flags. Default Verilator optimisation (it inlines the cell modules; `-O0` compiles
  * every LUT as a class of its own, several times slower) and unoptimised C++ (the run is one
- * frame, so compile time is what counts). Every signal is traced, cells included: the
- * instrument reads each primitive's output ports from its own VCD scope.
+ * frame, so compile time is what counts). The cell models are left untraced (`untracedCopies`).
  */
 const VERILATOR_FLAGS = [
   '--binary',
@@ -63,6 +65,22 @@ const VERILATOR_FLAGS = [
   '-MAKEFLAGS',
   'OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0',
 ] as const;
+
+/**
+ * Copies of the cell models whose first line is Verilator's `tracing_off` metacomment, so that only the
+ * netlist's own nets are traced (attribute.ts reads each cell's output from the net it drives).
+ * Tracing every LUT's internals made conv3x3's compile 30-125 s and its VCD 15-27 MB a frame,
+ * which does not scale. (A configuration file's `tracing_off -file` did not take effect here.)
+ */
+const TRACING_OFF = '/' + '*verilator tracing_off*' + '/';
+
+function untracedCopies(work: string, cellModels: readonly string[]): string[] {
+  return cellModels.map((f, i) => {
+    const copy = path.join(work, `untraced-${i}-${path.basename(f)}`);
+    writeFileSync(copy, `${TRACING_OFF}\n${readFileSync(f, 'utf8')}`);
+    return copy;
+  });
+}
 
 /** How many log lines a failure quotes. */
 const TAIL_LINES = 25;
@@ -142,7 +160,7 @@ export async function runGateLevel(designDir: string, options: GateLevelOptions 
       checkDspCells(netlistJson, manifest.design);
       const netlist = path.join(work, 'netlist.v');
       writeFileSync(netlist, synthesised.verilog);
-      sources = [netlist, cellsSimFile(), DSP_MODEL];
+      sources = [netlist, ...untracedCopies(work, [cellsSimFile(), DSP_MODEL, ...BRAM_MODELS])];
     } else {
       sources = manifest.rtl.map((f) => path.join(designDir, f));
     }
@@ -235,7 +253,7 @@ export interface MeasureOptions {
 }
 
 /** Version of what the cache stores; bump it when the entry's meaning changes. */
-const ENTRY_VERSION = 'potgen-activity-1';
+const ENTRY_VERSION = 'potgen-activity-2';
 
 /**
  * The toggles per cell class of one steady-state frame of the design in `designDir`, measured on
@@ -348,6 +366,7 @@ export async function activityCacheKey(designDir: string, options: Pick<MeasureO
   file(path.join(TESTBENCH_DIR, ACTIVITY_TEMPLATE));
   file(cellsSimFile());
   file(DSP_MODEL);
+  for (const f of BRAM_MODELS) file(f);
   parts.push(await toolVersion('verilator'));
   file(path.join(path.dirname(cellsSimFile()), '..', '..', '..', 'package.json'));
   for (const source of ['./gateLevel.ts', './activityBench.ts', './vcd.ts', './attribute.ts', './yosysJson.ts', './saif.ts', '../run/yosys.ts']) {
