@@ -1,7 +1,7 @@
 // Behavioural simulation model of the UltraScale+ RAMB18E2 block RAM, for gate-level simulation of
 // Yosys netlists (Yosys's cells_sim.v has only a blackbox). Port and parameter names and defaults
 // are the primitive's (UG573, UG974). The RAMB18E2 and RAMB36E2 files
-// share one body (written from one template). It models what Yosys's memory_libmap emits:
+// share one body, written by scripts/bram-models.js (edit that, not this file). It models what Yosys's memory_libmap emits:
 //   - INIT_xx / INITP_xx contents (data byte i is INIT bits [8i+7:8i], its parity bit INITP bit i);
 //   - true dual port widths 1, 2, 4, 9, 18 per port and direction, and the 36-bit simple
 //     dual port (READ_WIDTH_A = 36: data on {DOUTBDOUT, DOUTADOUT}, parity on {DOUTPBDOUTP,
