@@ -314,7 +314,7 @@ function isBlackbox(module: YosysModule | undefined): boolean {
 }
 
 /** The cell's output ports: from `port_directions`, else from its blackbox module, else by type. */
-function outputPorts(cell: YosysCell, netlist: YosysJson): readonly string[] {
+export function outputPorts(cell: YosysCell, netlist: YosysJson): readonly string[] {
   if (cell.port_directions !== undefined) {
     return Object.keys(cell.connections).filter((p) => cell.port_directions?.[p] === 'output');
   }
