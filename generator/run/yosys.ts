@@ -65,19 +65,20 @@ const FAMILY = 'xcup';
  *   made available to the reads.
  * @param top The top-level module; `hierarchy -check -top` is run with it.
  * @param options `netlist: true` also returns the mapped netlist from the same run (for gate-level
- *   simulation), with private names enumerated; the plain path writes nothing extra.
+ *   simulation), with private names enumerated, as Verilog and JSON; `netlist: 'json'` as JSON only
+ *   (its `verilog` is empty); the plain path writes nothing extra.
  * @throws ToolError when Yosys fails; the message names `top` and quotes the end of the log.
  */
 export async function synthesiseXilinx(files: Readonly<Record<string, string>>, top: string): Promise<SynthesisReport>;
 export async function synthesiseXilinx(
   files: Readonly<Record<string, string>>,
   top: string,
-  options: { readonly netlist: true },
+  options: { readonly netlist: true | 'json' },
 ): Promise<SynthesisReport & { readonly netlist: SynthesisNetlist }>;
 export async function synthesiseXilinx(
   files: Readonly<Record<string, string>>,
   top: string,
-  options: { readonly netlist?: boolean } = {},
+  options: { readonly netlist?: boolean | 'json' } = {},
 ): Promise<SynthesisReport & { readonly netlist?: SynthesisNetlist }> {
   const synth = `synth_xilinx -family ${FAMILY} -noiopad -top ${top}`;
   const commands = [
@@ -93,9 +94,11 @@ export async function synthesiseXilinx(
     'opt_clean',
     `${synth} -run map_memory:`,
     `tee -q -o ${STAT_FILE} stat -json -tech xilinx`,
-    ...(options.netlist ? NETLIST_COMMANDS : []),
+    ...(options.netlist === true ? [...NETLIST_COMMANDS, `write_verilog -noattr ${NETLIST_VERILOG}`] : options.netlist ? NETLIST_COMMANDS : []),
+    ...(options.netlist ? [`log ${JSON_BEGIN}`, 'write_json', `log ${JSON_END}`] : []),
   ];
-  const run = await runScript(files, top, commands, 'synthesis for UltraScale+', options.netlist ? NETLIST_FILES : []);
+  const outputs = options.netlist === true ? [NETLIST_VERILOG] : [];
+  const run = await runScript(files, top, commands, 'synthesis for UltraScale+', outputs, options.netlist !== undefined && options.netlist !== false);
   const cells = cellCounts(run.stat, top);
 
   let luts = 0;
@@ -126,20 +129,41 @@ export async function synthesiseXilinx(
     latches: Math.max(latchCells, run.latchesInferred),
     cells,
     seconds: run.seconds,
-    ...(options.netlist ? { netlist: { verilog: run.outputs[NETLIST_FILES[0]]!, json: run.outputs[NETLIST_FILES[1]]! } } : {}),
+    ...(options.netlist ? { netlist: { verilog: run.outputs[NETLIST_VERILOG] ?? '', json: netlistJson(run.stdout ?? '', top) } } : {}),
   };
 }
 
 /** The mapped netlist of one synthesis run, as Yosys wrote it. */
 export interface SynthesisNetlist {
-  /** `write_verilog -noattr`: the hierarchical netlist of Xilinx primitives, for simulation with cells_sim.v. */
+  /** `write_verilog -noattr`: the hierarchical netlist of Xilinx primitives, for simulation with cells_sim.v ('' when only JSON was asked for). */
   readonly verilog: string;
   /** `write_json` of the same netlist: cells, their types, parameters and connections. */
   readonly json: string;
 }
 
-/** Files the netlist commands write into the in-memory tree. */
-const NETLIST_FILES = ['potgen-netlist.v', 'potgen-netlist.json'] as const;
+/** The file the Verilog netlist is written to in the in-memory tree. */
+const NETLIST_VERILOG = 'potgen-netlist.v';
+
+/**
+ * Lines that enclose the JSON netlist in the log. The JSON goes to standard output, not to a file:
+ * the in-memory file system of @yowasp/yosys grows a file by copying it at every buffered write,
+ * so writing LeNet-5's 42 MB JSON took 376 of a 520-second synthesis; through stdout it takes
+ * seconds. Yosys's log and its backends share one stream (std::cout), so the order is kept.
+ */
+const JSON_BEGIN = 'POTGEN-NETLIST-JSON-BEGIN';
+const JSON_END = 'POTGEN-NETLIST-JSON-END';
+
+/** The JSON between the markers of a captured log. */
+function netlistJson(stdout: string, top: string): string {
+  const begin = stdout.lastIndexOf(`\n${JSON_BEGIN}\n`);
+  const end = stdout.lastIndexOf(`\n${JSON_END}\n`);
+  const open = begin < 0 ? -1 : stdout.indexOf('\n{', begin);
+  const close = end < 0 ? -1 : stdout.lastIndexOf('\n}', end);
+  if (begin < 0 || end < begin || open < 0 || open > end || close < open) {
+    throw new ToolError(`Yosys synthesis of top module '${top}' finished but its log holds no JSON netlist between ${JSON_BEGIN} and ${JSON_END}.`);
+  }
+  return stdout.slice(open + 1, close + 2);
+}
 
 /**
  * Written after `stat`, so the counts are those of the plain flow. `rename -enumerate` gives every
@@ -150,10 +174,7 @@ const NETLIST_FILES = ['potgen-netlist.v', 'potgen-netlist.json'] as const;
  * escaped identifiers, which a VCD writes verbatim as one scope or signal name containing '.'.
  * (Yosys 0.55 has no `rename -unescape`.)
  */
-const NETLIST_COMMANDS = [
-  'rename -enumerate -pattern n%_',
-  `write_verilog -noattr ${NETLIST_FILES[0]}`,
-  `write_json ${NETLIST_FILES[1]}`];
+const NETLIST_COMMANDS = ['rename -enumerate -pattern n%_'];
 
 /**
  * Counts the word-level cells of `top` after `proc; flatten -noscopeinfo; opt -full; wreduce; opt_clean`,
@@ -201,6 +222,8 @@ interface RunResult {
   readonly outputs: Readonly<Record<string, string>>;
   readonly latchesInferred: number;
   readonly seconds: number;
+  /** The whole standard output, when it was asked to be kept. */
+  readonly stdout?: string;
 }
 
 /**
@@ -213,14 +236,20 @@ async function runScript(
   commands: readonly string[],
   what: string,
   outputs: readonly string[] = [],
+  keepStdout = false,
 ): Promise<RunResult> {
   checkInputs(files, top, what);
   const log = new LogWatcher();
+  const kept: Uint8Array[] = [];
   const started = performance.now();
   let result: Tree | undefined;
   try {
     result = await runYosysInWorker(['-p', commands.join('; ')], buildTree(files), {
-      stdout: (bytes) => log.write('stdout', bytes),
+      stdout: (bytes) => {
+        // The runtime may reuse its buffer: keep a copy.
+        if (keepStdout && bytes !== null) kept.push(bytes.slice());
+        log.write('stdout', bytes);
+      },
       stderr: (bytes) => log.write('stderr', bytes),
     });
   } catch (error) {
@@ -260,7 +289,8 @@ async function runScript(
     }
     written[name] = typeof out === 'string' ? out : new TextDecoder().decode(out);
   }
-  return { stat, outputs: written, latchesInferred: log.latchesInferred, seconds };
+  const stdout = keepStdout ? Buffer.concat(kept).toString('utf8') : undefined;
+  return { stat, outputs: written, latchesInferred: log.latchesInferred, seconds, ...(stdout !== undefined ? { stdout } : {}) };
 }
 
 /** Rejects a top name or file name that could not be passed safely on a Yosys command line. */
@@ -277,7 +307,7 @@ function checkInputs(files: Readonly<Record<string, string>>, top: string, what:
       !/^[A-Za-z0-9_.+\-/]+$/.test(name) ||
       parts.some((p) => p === '' || p === '.' || p === '..') ||
       name === STAT_FILE ||
-      (NETLIST_FILES as readonly string[]).includes(name)
+      name === NETLIST_VERILOG
     ) {
       throw new ToolError(
         `Cannot run Yosys ${what} of top module '${top}': the file name '${name}' must be a relative path of letters, digits, '_', '.', '+', '-' and '/' without '.' or '..' components.`,
