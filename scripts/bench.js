@@ -302,7 +302,7 @@ function wallTimeSection(results) {
  * compare-timing.json of the run with an empty cache).
  */
 function compareSection(results, { tmp }) {
-  const lines = ['potgen compare: ratios to the baseline, and time per variant with an empty cache (synthesis, Verilator compile, simulation, VCD reading)'];
+  const lines = ['potgen compare: ratios to the baseline, and time per variant with an empty cache (Yosys synthesis, netlist-simulator set-up, simulation of two frames and attribution)'];
   for (const name of ['conv3x3', 'lenet5']) {
     const r = results.find((x) => x.entry.name === `compare-${name}`);
     if (!r || r.status !== 'ok') {
@@ -341,7 +341,7 @@ function compareSection(results, { tmp }) {
       '',
       `${name} (baseline ${report.baseline}; wall time ${formatSeconds(r.median)} with an empty cache)`,
       table(
-        ['variant', 'acc %', 'LUT', 'DSP', 'LUT ratio', 'energy', 'energy ratio', 'ratio range', 'synth', 'compile', 'sim', 'VCD read'],
+        ['variant', 'acc %', 'LUT', 'DSP', 'LUT ratio', 'energy', 'energy ratio', 'ratio range', 'synth', 'set-up', 'sim', 'attribute'],
         rows,
         ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),

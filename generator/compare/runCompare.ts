@@ -185,7 +185,10 @@ export async function runCompare(modelPath: string, options: CompareOptions): Pr
         // The values used, not the file's path (which depends on where potgen is installed).
         coefficients: Object.fromEntries(Object.entries(coefficients.coefficients).map(([name, c]) => [name, { value: c.value, range: c.range, unit: c.unit }])),
         variants: measurements.map((m) => {
-          const { seconds: _s, cached: _c, vcdFile: _v, saifFile, ...activity } = m.activity;
+          const { seconds: _s, cached: _c, vcdFile: _v, saifFile, synthesis, ...rest } = m.activity;
+          // Without the synthesis's duration, which a fresh run changes.
+          const { seconds: _t, ...resources } = synthesis;
+          const activity = { ...rest, synthesis: resources };
           return { label: m.label, design: path.relative(options.out, m.directory), ...(saifFile ? { saif: path.relative(options.out, saifFile) } : {}), energy: { ...m.energy, coefficients: undefined }, activity };
         }),
       },
@@ -210,6 +213,6 @@ export async function runCompare(modelPath: string, options: CompareOptions): Pr
 export const METHOD =
   'Accuracy: the bit-exact integer model (which the RTL matches output for output) on the data set\'s test images. ' +
   'Resources: Yosys synth_xilinx -family xcup (UltraScale+ primitives), not Vivado. ' +
-  'Cycles, toggles and energy: the Yosys netlist simulated with Yosys\'s Xilinx cell models over one steady-state frame of real test images; ' +
+  'Cycles, toggles and energy: the whole Yosys netlist simulated cycle by cycle (potgen\'s netlist simulator, with the semantics of Yosys\'s Xilinx cell models and potgen\'s block RAM and DSP48E2 models) over one steady-state frame of real test images, every output checked; ' +
   'every 0↔1 transition of a primitive output is counted and weighted by a per-cell-type coefficient, plus routing (by fanout) and clock energy per flip-flop per cycle ' +
   '(generator/energy/coefficients.json). Glitches and placed-and-routed wire lengths are not seen; the ratio range shows how the comparison moves over the plausible DSP and routing coefficients.';

@@ -1,16 +1,20 @@
 /**
  * The driver of the energy measurement: a built design synthesised with Yosys, its netlist
- * simulated with Verilator and Xilinx cell models over exactly one steady-state frame of the
- * design's own test vectors, and the VCD of that frame turned into toggles per cell class.
+ * simulated over exactly one steady-state frame of the design's own test vectors (every output
+ * beat checked against the golden vectors), and the toggles of that frame grouped by cell class.
  *
- * - `runGateLevel` synthesises (keeping the netlist), writes the activity testbench, compiles the
- *   netlist with Yosys's cells_sim.v and potgen's DSP48E2 model, runs it and returns the VCD and
- *   its window. The same function simulates the RTL instead (`level: 'rtl'`), for SAIF output.
- * - `measureActivity` runs the VCD through the instrument (vcd.ts, attribute.ts), deletes it, and
- *   caches the small result under a content hash of every input (cache.ts).
+ * - `measureActivity` synthesises and simulates the netlist with potgen's cycle-based netlist
+ *   simulator (netsim/), attributes the toggles (attribute.ts), and caches the small result under
+ *   a content hash of every input (cache.ts). netsim reads the JSON netlist directly: no compile
+ *   step, and LeNet-5's 26k-LUT netlist runs two frames in seconds.
+ * - `runGateLevel` is the independent path: the netlist's Verilog with Yosys's cells_sim.v and
+ *   potgen's DSP48E2 and block RAM models under Verilator, writing a VCD (`simulator:
+ *   'verilator'`). The slow tests check that both paths count the very same toggles. It also
+ *   simulates the RTL (`level: 'rtl'`) for SAIF output.
  *
- * Verilator, not Icarus: a gate-level netlist of conv3x3 runs in 0.3 s after a 25-35 s compile
- * under Verilator, against 53 s in Icarus, and Icarus cannot keep up with LeNet-5's netlist.
+ * Verilator, not Icarus, for the VCD path: a gate-level netlist of conv3x3 runs in 0.3 s after a
+ * 25-35 s compile under Verilator, against 53 s in Icarus; but compiling LeNet-5's netlist took
+ * Verilator over ten minutes, which is why netsim exists.
  */
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,6 +34,9 @@ import { contentKey, readCached, writeCached } from './cache.ts';
 import { readVcdActivity } from './vcd.ts';
 import { writeSaif } from './saif.ts';
 import type { YosysBit, YosysJson } from './yosysJson.ts';
+import { simulateNetlistActivity, type NetsimActivity } from './netsim/activityRun.ts';
+import { NetsimError } from './netsim/blockModel.ts';
+import { BLOCK_MODELS } from './netsim/models.ts';
 
 /** potgen's DSP48E2 simulation model (Yosys's cells_sim.v has none). */
 export const DSP_MODEL = path.join(TESTBENCH_DIR, 'cells', 'DSP48E2.v');
@@ -234,7 +241,7 @@ export interface ActivityMeasurement {
   readonly vcdFile?: string;
   /** True when served from the cache (then `seconds` are those of the run that filled it). */
   readonly cached: boolean;
-  /** Seconds per step of the run that measured it. */
+  /** Seconds per step of the run that measured it: synthesis; compile (Verilator) or netlist set-up (netsim); simulation; parse (VCD reading and attribution, or attribution alone); SAIF. */
   readonly seconds: { readonly synthesis: number; readonly compile: number; readonly run: number; readonly parse: number; readonly saif: number; readonly total: number };
   /** Size of the gate-level VCD in bytes. */
   readonly vcdBytes: number;
@@ -249,11 +256,17 @@ export interface MeasureOptions {
   readonly keepVcd?: boolean;
   /** Use and fill the cache (default true). */
   readonly cache?: boolean;
+  /**
+   * The gate-level simulator: 'netsim' (default), potgen's cycle-based netlist simulator, which
+   * needs no compile step and runs LeNet-5's netlist in seconds; or 'verilator', the netlist's
+   * Verilog with Yosys's cell models under Verilator (a VCD; kept as the independent check).
+   */
+  readonly simulator?: 'netsim' | 'verilator';
   readonly progress?: (message: string) => void;
 }
 
 /** Version of what the cache stores; bump it when the entry's meaning changes. */
-const ENTRY_VERSION = 'potgen-activity-2';
+const ENTRY_VERSION = 'potgen-activity-3';
 
 /**
  * The toggles per cell class of one steady-state frame of the design in `designDir`, measured on
@@ -288,19 +301,30 @@ export async function measureActivity(designDir: string, options: MeasureOptions
     }
   }
 
-  const gl = await runGateLevel(designDir, { warmupFrames, frame, progress });
+  const simulator = options.simulator ?? 'netsim';
+  let gl: Pick<GateLevelRun, 'window' | 'secondsPerUnit' | 'clockPeriodUnits' | 'cycles' | 'synthesis' | 'seconds'> & { vcdFile?: string };
   let vcdBytes = 0;
   let cells: CellActivity;
-  const parseStarted = performance.now();
-  try {
-    progress('reading the VCD');
-    vcdBytes = statSync(gl.vcdFile).size;
-    const activity = await readVcdActivity(gl.vcdFile, { start: gl.window.start, end: gl.window.end, scope: gl.dutScope });
-    cells = cellActivity(gl.netlistJson!, gl.top, activity, gl.dutScope, gl.clockPeriodUnits);
-  } finally {
-    if (!options.keepVcd) rmSync(gl.vcdFile, { force: true });
+  let parseSeconds: number;
+  if (simulator === 'netsim') {
+    const run = await runNetsim(designDir, { warmupFrames, frame, progress });
+    gl = run;
+    cells = run.cells;
+    parseSeconds = run.attributeSeconds;
+  } else {
+    const parseStarted = performance.now();
+    const vl = await runGateLevel(designDir, { warmupFrames, frame, progress });
+    gl = vl;
+    try {
+      progress('reading the VCD');
+      vcdBytes = statSync(vl.vcdFile).size;
+      const activity = await readVcdActivity(vl.vcdFile, { start: vl.window.start, end: vl.window.end, scope: vl.dutScope });
+      cells = cellActivity(vl.netlistJson!, vl.top, activity, vl.dutScope, vl.clockPeriodUnits);
+    } finally {
+      if (!options.keepVcd) rmSync(vl.vcdFile, { force: true });
+    }
+    parseSeconds = (performance.now() - parseStarted) / 1000;
   }
-  const parseSeconds = (performance.now() - parseStarted) / 1000;
 
   let saifSeconds = 0;
   let saifText: string | undefined;
@@ -345,7 +369,7 @@ export async function measureActivity(designDir: string, options: MeasureOptions
     if (saifText !== undefined) writeCached(key, saifText, '.saif');
     writeCached(key, JSON.stringify(entry));
   }
-  return { ...entry, ...(options.saif ? { saifFile } : {}), ...(options.keepVcd ? { vcdFile: gl.vcdFile } : {}), cached: false };
+  return { ...entry, ...(options.saif ? { saifFile } : {}), ...(options.keepVcd && gl.vcdFile ? { vcdFile: gl.vcdFile } : {}), cached: false };
 }
 
 /**
@@ -353,9 +377,10 @@ export async function measureActivity(designDir: string, options: MeasureOptions
  * activity testbench template, the cell models, the tool versions and flags, the options that
  * change the result, and potgen's own code that synthesises, simulates and counts.
  */
-export async function activityCacheKey(designDir: string, options: Pick<MeasureOptions, 'warmupFrames' | 'frame' | 'saif'>): Promise<string> {
+export async function activityCacheKey(designDir: string, options: Pick<MeasureOptions, 'warmupFrames' | 'frame' | 'saif' | 'simulator'>): Promise<string> {
   const manifest = readManifest(designDir);
-  const decided = { warmupFrames: options.warmupFrames ?? 1, frame: options.frame ?? 0, saif: options.saif === true };
+  const simulator = options.simulator ?? 'netsim';
+  const decided = { warmupFrames: options.warmupFrames ?? 1, frame: options.frame ?? 0, saif: options.saif === true, simulator };
   const parts: (string | Uint8Array)[] = [ENTRY_VERSION, JSON.stringify(decided), VERILATOR_FLAGS.join(' ')];
   const file = (f: string): void => {
     parts.push(path.basename(f), readFileSync(f));
@@ -367,9 +392,9 @@ export async function activityCacheKey(designDir: string, options: Pick<MeasureO
   file(cellsSimFile());
   file(DSP_MODEL);
   for (const f of BRAM_MODELS) file(f);
-  parts.push(await toolVersion('verilator'));
+  if (simulator === 'verilator' || options.saif) parts.push(await toolVersion('verilator'));
   file(path.join(path.dirname(cellsSimFile()), '..', '..', '..', 'package.json'));
-  for (const source of ['./gateLevel.ts', './activityBench.ts', './vcd.ts', './attribute.ts', './yosysJson.ts', './saif.ts', '../run/yosys.ts']) {
+  for (const source of ['./gateLevel.ts', './activityBench.ts', './vcd.ts', './attribute.ts', './yosysJson.ts', './saif.ts', '../run/yosys.ts', ...NETSIM_SOURCES]) {
     try {
       parts.push(source, readFileSync(fileURLToPath(new URL(source, import.meta.url))));
     } catch {
@@ -389,6 +414,43 @@ function toolVersion(tool: string): Promise<string> {
     versions.set(tool, v);
   }
   return v;
+}
+
+/** The netlist simulator's sources, part of the cache key. */
+const NETSIM_SOURCES = ['./netsim/engine.ts', './netsim/flatten.ts', './netsim/activityRun.ts', './netsim/blockModel.ts', './netsim/blockRam.ts', './netsim/dsp48e2.ts', './netsim/models.ts'];
+
+/** Synthesis, then one frame of the netlist in potgen's netlist simulator, attributed to cell classes. */
+async function runNetsim(
+  designDir: string,
+  options: { readonly warmupFrames: number; readonly frame: number; readonly progress: (message: string) => void },
+): Promise<Pick<GateLevelRun, 'window' | 'secondsPerUnit' | 'clockPeriodUnits' | 'cycles' | 'seconds'> & { synthesis: SynthesisReport; cells: CellActivity; attributeSeconds: number }> {
+  const started = performance.now();
+  const manifest = readManifest(designDir);
+  options.progress('synthesising with Yosys');
+  const report = await synthesiseXilinx(readRtlFiles(designDir, manifest), manifest.top, { netlist: 'json' });
+  const netlist = JSON.parse(report.netlist.json) as YosysJson;
+  checkDspCells(netlist, manifest.design);
+  let run: NetsimActivity;
+  try {
+    run = simulateNetlistActivity(designDir, manifest, netlist, BLOCK_MODELS, options);
+  } catch (e) {
+    if (e instanceof NetsimError) throw new ToolError(`The gate-level simulation of ${manifest.design} failed: ${e.message}`, { cause: e });
+    throw e;
+  }
+  const attributing = performance.now();
+  const cells = cellActivity(netlist, manifest.top, run.activity, run.dutScope, run.clockPeriodUnits);
+  const attributeSeconds = (performance.now() - attributing) / 1000;
+  const synthesis = stripNetlist(report);
+  return {
+    window: run.window,
+    secondsPerUnit: run.activity.secondsPerUnit,
+    clockPeriodUnits: run.clockPeriodUnits,
+    cycles: run.cycles,
+    synthesis,
+    cells,
+    attributeSeconds,
+    seconds: { synthesis: synthesis.seconds, compile: run.seconds.build, run: run.seconds.run, total: (performance.now() - started) / 1000 },
+  };
 }
 
 /** The report without the netlist text, small enough to keep and cache. */
