@@ -11,7 +11,10 @@
  *   `$shl`, ...), which is how a design is proven to contain no multiplier.
  */
 
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import type { Tree } from '@yowasp/yosys';
 import { ToolError } from '../core/errors.ts';
 import { runYosysInWorker } from './yosys-worker.ts';
@@ -92,13 +95,19 @@ export async function synthesiseXilinx(
     'opt',
     'memory -nomap',
     'opt_clean',
-    `${synth} -run map_memory:`,
+    // synth_xilinx's `map_memory` step, as it runs for xcup (`echo on` prints it), with the block
+    // RAM map file replaced by a corrected copy (see bramMapFiles); then the rest from `map_ffram`.
+    'memory_libmap -logic-cost-rom 0.015625 -lib +/xilinx/lutrams_xcu.txt -lib +/xilinx/brams_xc4v.txt -D HAS_SIZE_36 -D HAS_MIXWIDTH_SDP -D HAS_ADDRCE -lib +/xilinx/urams.txt -no-auto-huge',
+    'techmap -map +/xilinx/lutrams_xc5v_map.v',
+    `techmap -map ${BRAM_MAP_FILE}`,
+    'techmap -map +/xilinx/urams_map.v',
+    `${synth} -run map_ffram:`,
     `tee -q -o ${STAT_FILE} stat -json -tech xilinx`,
     ...(options.netlist === true ? [...NETLIST_COMMANDS, `write_verilog -noattr ${NETLIST_VERILOG}`] : options.netlist ? NETLIST_COMMANDS : []),
     ...(options.netlist ? [`log ${JSON_BEGIN}`, 'write_json', `log ${JSON_END}`] : []),
   ];
   const outputs = options.netlist === true ? [NETLIST_VERILOG] : [];
-  const run = await runScript(files, top, commands, 'synthesis for UltraScale+', outputs, options.netlist !== undefined && options.netlist !== false);
+  const run = await runScript({ ...files, ...(await bramMapFiles()) }, top, commands, 'synthesis for UltraScale+', outputs, options.netlist !== undefined && options.netlist !== false);
   const cells = cellCounts(run.stat, top);
 
   let luts = 0;
@@ -139,6 +148,45 @@ export interface SynthesisNetlist {
   readonly verilog: string;
   /** `write_json` of the same netlist: cells, their types, parameters and connections. */
   readonly json: string;
+}
+
+/** The corrected block RAM map file's name in the in-memory tree (not `.v`: only techmap reads it). */
+const BRAM_MAP_FILE = 'potgen_brams_xcu_map.vmap';
+
+/** The line of Yosys 0.55's brams_xcu_map.v that is wrong, and what it should read. */
+const BRAM_MAP_BUG = '.DINPBDINP(PORT_W_WIDTH == 71 ? DIP[7:4] : DIP[3:0]),';
+const BRAM_MAP_FIX = '.DINPBDINP(PORT_W_WIDTH == 72 ? DIP[7:4] : DIP[3:0]),';
+
+let bramMap: Promise<Record<string, string>> | undefined;
+
+/**
+ * Yosys's UltraScale block RAM map file with one line corrected. In Yosys 0.55 a RAMB36E2 write
+ * port 72 bits wide takes its upper parity bits (DINPBDINP) from the lower ones, DIP[3:0], since
+ * the test reads `PORT_W_WIDTH == 71` where the data bits beside it read `== 72`. A memory 37 to
+ * 72 bits wide then stores a wrong bit wherever the upper parity holds data: LeNet-5's line
+ * buffers do, and its netlist computed wrong pixels (its class outputs happened to survive).
+ * Read from @yowasp/yosys's own resources, so the rest of the file is the installed version's;
+ * a version with the line fixed is used as it is, and one with neither line is refused.
+ */
+async function bramMapFiles(): Promise<Record<string, string>> {
+  bramMap ??= (async () => {
+    const entry = createRequire(import.meta.url).resolve('@yowasp/yosys');
+    const resources = path.join(path.dirname(entry), 'resources-yosys.js');
+    const module = (await import(pathToFileURL(resources).href)) as { default?: unknown; filesystem?: unknown };
+    const root = (module.default ?? module) as { filesystem?: { share?: { xilinx?: Record<string, unknown> } } };
+    const share = (name: string): string => {
+      const text = root.filesystem?.share?.xilinx?.[name];
+      if (typeof text !== 'string') throw new ToolError(`Cannot find share/xilinx/${name} in ${resources}; reinstall the npm packages (npm ci).`);
+      return text;
+    };
+    const text = share('brams_xcu_map.v');
+    // The map file includes brams_defs.vh from its own folder: it goes beside the copy.
+    const files = (map: string): Record<string, string> => ({ [BRAM_MAP_FILE]: map, 'brams_defs.vh': share('brams_defs.vh') });
+    if (text.split(BRAM_MAP_BUG).length === 2) return files(text.replace(BRAM_MAP_BUG, BRAM_MAP_FIX));
+    if (text.includes(BRAM_MAP_FIX)) return files(text);
+    throw new ToolError(`This Yosys's brams_xcu_map.v has neither the known faulty DINPBDINP line nor its fix; check its 72-bit RAMB36E2 mapping and update potgen's synthesis flow (generator/run/yosys.ts).`);
+  })();
+  return bramMap;
 }
 
 /** The file the Verilog netlist is written to in the in-memory tree. */
@@ -197,7 +245,7 @@ export async function countCoarseCells(
     'opt_clean',
     `tee -q -o ${STAT_FILE} stat -json`,
   ];
-  const run = await runScript(files, top, commands, 'coarse-cell count');
+  const run = await runScript({ ...files, ...(await bramMapFiles()) }, top, commands, 'coarse-cell count');
   return cellCounts(run.stat, top);
 }
 
