@@ -8,7 +8,7 @@ import type { NetworkHW } from '../ir/types.ts';
 import { kindOf, type LayerHW } from '../layers/registry.ts';
 import type { Vectors } from '../reference/vectors.ts';
 import { emitLayer, type Origin } from './emitLayers.ts';
-import { beatsHex, emitTestbench, VECTOR_FILES } from './emitTestbench.ts';
+import { beatsHex, emitTestbench, linkVectorFile, VECTOR_FILES } from './emitTestbench.ts';
 import { emitTop } from './emitTop.ts';
 import { libraryFiles } from './templates.ts';
 
@@ -29,6 +29,7 @@ export function emitDesign(hw: NetworkHW, vectors: Vectors, steadyFrames: number
   files.set(`tb/${tb}.v`, emitTestbench(hw, vectors, steadyFrames, origin));
   files.set(`tb/${VECTOR_FILES.input}`, beatsHex(vectors.input, vectors.inputWidth, false));
   files.set(`tb/${VECTOR_FILES.expected}`, beatsHex(vectors.expected, vectors.outputWidth, true));
+  vectors.links.forEach((link, i) => files.set(`tb/${linkVectorFile(i + 1)}`, beatsHex(link.beats, link.width, true)));
   const manifest: DesignManifest = {
     design: hw.name,
     top,

@@ -9,6 +9,11 @@ import { render, TESTBENCH_DIR } from './templates.ts';
 /** The vector files the testbench reads by default, relative to tb/. */
 export const VECTOR_FILES = { input: 'input.hex', expected: 'expected.hex' } as const;
 
+/** The golden beats ({tlast, tdata}) of the top module's wire `link<k>`, the output of layer k (1-based), under tb/. */
+export function linkVectorFile(k: number): string {
+  return `link${k}.hex`;
+}
+
 /** The testbench; the first `steadyFrames` of the vectors run at full rate, the rest with random stalls. */
 export function emitTestbench(hw: NetworkHW, vectors: Vectors, steadyFrames: number, origin: Origin): string {
   const first = hw.layers[0]!;

@@ -19,6 +19,12 @@ export interface Vectors {
   readonly outputWidth: number;
   readonly input: readonly Beat[];
   readonly expected: readonly Beat[];
+  /**
+   * The beats between layers: links[i] is what layer i sends layer i + 1 (every layer but the
+   * last), for every frame. Gate-level checks compare the netlist's inner streams with them, since
+   * a network's last output (a class index, say) can survive a fault upstream.
+   */
+  readonly links: readonly { readonly layer: string; readonly width: number; readonly beats: readonly Beat[] }[];
 }
 
 /** Packs a pixel's channels, channel 0 in the low bits; signed values as two's complement. */
@@ -40,10 +46,12 @@ export function makeVectors(hw: NetworkHW, images: readonly FeatureMap[]): Vecto
   const last = hw.layers[hw.layers.length - 1]!;
   const input: Beat[] = [];
   const expected: Beat[] = [];
+  const links = hw.layers.slice(0, -1).map((layer) => ({ layer: layer.name, width: layer.output.channels * layer.outputBits, beats: [] as Beat[] }));
   for (const image of images) {
     input.push(...mapBeats(image, hw.input.bits));
     const outputs = runNetwork(hw, image);
     expected.push(...mapBeats(outputs[outputs.length - 1]!, last.outputBits));
+    links.forEach((link, i) => link.beats.push(...mapBeats(outputs[i]!, hw.layers[i]!.outputBits)));
   }
   return {
     frames: images.length,
@@ -51,5 +59,6 @@ export function makeVectors(hw: NetworkHW, images: readonly FeatureMap[]): Vecto
     outputWidth: last.output.channels * last.outputBits,
     input,
     expected,
+    links,
   };
 }

@@ -10,11 +10,11 @@
  * instance, times in picoseconds), so that attribution (attribute.ts) and SAIF (saif.ts) work on
  * it unchanged.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DesignManifest } from '../../core/plan.ts';
-import { VECTOR_FILES } from '../../emit/emitTestbench.ts';
+import { linkVectorFile, VECTOR_FILES } from '../../emit/emitTestbench.ts';
 import { CLOCK_PERIOD_PS, readStreamShape } from '../activityBench.ts';
 import type { Activity, BitActivity, SignalActivity } from '../vcd.ts';
 import type { YosysJson } from '../yosysJson.ts';
@@ -78,6 +78,7 @@ export function simulateNetlistActivity(
   };
   const [clk, rstn, sData, sValid, sReady, sLast, mData, mValid, mReady, mLast] = PORTS.map(port) as Int32Array[] as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
   const sim = new NetlistSimulator(flat, blockModels);
+  const links = innerLinks(designDir, manifest, flat, dutScope, shape.frames);
   const build = (performance.now() - started) / 1000;
   progress(`simulating ${warmup + 1} frame(s) of the netlist (${flat.cells.length} primitives), counting one`);
 
@@ -159,6 +160,18 @@ export function simulateNetlistActivity(
         outIdx++;
       }
     }
+    // The streams between layers, against the reference model's beats for the same frames.
+    for (const link of links) {
+      if (!v[link.valid]! || !v[link.ready]!) continue;
+      const idx = link.seen++;
+      if (idx >= (warmup + 1) * link.beatsPerFrame) continue;
+      const want = link.golden[vectorIndex(Math.floor(idx / link.beatsPerFrame), idx % link.beatsPerFrame, link.beatsPerFrame)]!;
+      const got = ((link.last >= 0 ? BigInt(v[link.last]!) : want >> BigInt(link.data.length)) << BigInt(link.data.length)) | readBits(link.data);
+      if (got === want) passed++;
+      else if (failures.length < 10) {
+        failures.push(`${link.layer}'s output, frame ${Math.floor(idx / link.beatsPerFrame)} pixel ${idx % link.beatsPerFrame}: expected ${want.toString(16)}, got ${got.toString(16)}`);
+      } else failures.push('');
+    }
     tValid = nextValid;
     tData = nextData;
     tLast = nextLast;
@@ -177,7 +190,7 @@ export function simulateNetlistActivity(
   }
   if (failures.length > 0) {
     throw new NetsimError(
-      `${manifest.design}: the gate-level netlist simulation differs from the golden vectors in ${failures.length} of ${checkedBeats} output beats (${passed} passed): ${failures.filter((f) => f !== '').join('; ')}.`,
+      `${manifest.design}: the gate-level netlist simulation differs from the reference model in ${failures.length} beat(s) (${passed} passed, output and inner streams): ${failures.filter((f) => f !== '').join('; ')}.`,
     );
   }
   const cycles = end - start;
@@ -251,6 +264,53 @@ function toActivity(flat: FlatNetlist, sim: NetlistSimulator, start: number, end
     }
   }
   return { secondsPerUnit: 1e-12, start: start * period, end: end * period, signals };
+}
+
+/** One stream between two layers, watched at the top module's `link<k>` wires. */
+interface InnerLink {
+  readonly layer: string;
+  readonly data: Int32Array;
+  readonly valid: number;
+  readonly ready: number;
+  /** -1 when the netlist kept no tlast net (nothing reads it): the data alone is compared. */
+  readonly last: number;
+  readonly golden: readonly bigint[];
+  readonly beatsPerFrame: number;
+  seen: number;
+}
+
+/**
+ * The streams between layers with their golden beats (tb/link<k>.hex, written by `potgen build`).
+ * A network's last output can survive a fault upstream (LeNet-5's class did, with a block RAM
+ * mapped wrongly), so the netlist is held to the reference model at every layer boundary.
+ */
+function innerLinks(designDir: string, manifest: DesignManifest, flat: FlatNetlist, dutScope: string, frames: number): InnerLink[] {
+  const top = flat.scopes.find((s) => s.path.join('.') === dutScope);
+  const names = new Map(top?.names.map((n) => [n.name, n.nets]) ?? []);
+  return manifest.layers.slice(0, -1).map((layer, i) => {
+    const wire = `link${i + 1}`;
+    const data = names.get(`${wire}_tdata`);
+    const valid = names.get(`${wire}_tvalid`)?.[0];
+    const ready = names.get(`${wire}_tready`)?.[0];
+    if (data === undefined || valid === undefined || ready === undefined) {
+      throw new NetsimError(`${manifest.design}: the netlist's top module has no ${wire}_tdata/_tvalid/_tready nets, so ${layer.name}'s output stream cannot be checked.`);
+    }
+    const file = path.join(designDir, 'tb', linkVectorFile(i + 1));
+    const text = existsSync(file) ? undefined : `${file} is missing; rebuild the design with \`potgen build\`.`;
+    if (text) throw new NetsimError(text);
+    const count = readFileSync(file, 'utf8').split(/\s+/).filter((w) => w !== '').length;
+    if (count % frames !== 0) throw new NetsimError(`${file} holds ${count} beats, not a whole number of beats for each of ${frames} frames; rebuild the design.`);
+    return {
+      layer: layer.name,
+      data,
+      valid,
+      ready,
+      last: names.get(`${wire}_tlast`)?.[0] ?? -1,
+      golden: readHex(file, count, data.length + 1),
+      beatsPerFrame: count / frames,
+      seen: 0,
+    };
+  });
 }
 
 /** A `$readmemh` file of `count` words of `width` bits. */
