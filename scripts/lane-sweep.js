@@ -15,6 +15,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log('Usage: node scripts/lane-sweep.js [--quant pot:4,uniform:4,uniform:8] [--jobs 2]\n\nSynthesises a 3x3 conv (8x8x8 in, 8 out) at PE x SIMD = 1x1 .. 8x8 for each quantisation and prints\nLUT, FF and DSP48E2 per lane (least-squares slope against PE x SIMD). About 3½ minutes on 2 cores.');
+  process.exit(0);
+}
 const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
