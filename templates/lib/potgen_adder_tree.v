@@ -1,7 +1,15 @@
 // potgen_adder_tree: pipelined signed adder tree (hand-written library). Part of potgen.
 //
-// Sums N signed IW-bit inputs into a signed OW-bit output with one register per level, so the
-// latency is LEVELS = ceil(log2 N) cycles (0 when N = 1: the input is passed through, extended).
+// Sums N signed IW-bit inputs and N one-bit `ones` into a signed OW-bit output with one register
+// per level, so the latency is LEVELS = ceil(log2 N) cycles (0 when N = 1: the input is passed
+// through, extended). Contract: sum + one_left = sum(in) + sum(ones)  (mod 2^OW).
+// Why ones: a PoT lane negates a product as ~x + 1. The ~x is a row of XOR gates; the + 1 would
+// be a full carry chain per lane. Instead each adder takes one waiting one on its carry input,
+// which costs no LUT, and the ones no adder at a level takes wait a level (in a register, to keep
+// their timing). A binary tree of N leaves has N - 1 adders, so exactly one one is left over:
+// one_left, which the caller adds on its own accumulator's carry input.
+// Bounds: a node of level l holds the sum of at most 2^l inputs and at most 2^l - 1 ones, so if
+// each input is the inverse or the value of a magnitude below 2^(IW-1), the node fits IW + l bits.
 // Level l holds ceil(N / 2^l) nodes of min(IW + l, OW) bits: each level adds exactly the one bit
 // of growth an addition needs, capped by OW, which the generator derives from the layer's
 // worst-case bound, so no level can overflow.
@@ -24,7 +32,9 @@ module potgen_adder_tree #(
     input  wire            clk,  // unused when N = 1 (no levels to register)
     /* verilator lint_on UNUSEDSIGNAL */
     input  wire [N*IW-1:0] in,
-    output wire [OW-1:0]   sum
+    input  wire [N-1:0]    ones,
+    output wire [OW-1:0]   sum,
+    output wire            one_left
 );
     localparam integer LEVELS = (N > 1) ? $clog2(N) : 0;
 
@@ -59,7 +69,19 @@ module potgen_adder_tree #(
         width_at = (IW + l < OW) ? IW + l : OW;
     endfunction
 
+    // Adders at level l (the rest of the level's nodes pass their single input through).
+    function integer adders_at(input integer l);
+        adders_at = count_at(l - 1) / 2;
+    endfunction
+
     localparam integer TOTAL = base_of(LEVELS + 1);
+
+    // waiting[l]: the ones still to be added after level l, count_at(l) of them in its low bits.
+    // Adder i of level l takes waiting[l-1][i]; the bits above adders_at(l) move up a level.
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [N-1:0] waiting [0:LEVELS];  // bits above count_at(l) are zero and never read
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign waiting[0] = ones;
 
     /* verilator lint_off UNUSEDSIGNAL */
     wire [OW-1:0] nodes [0:TOTAL-1];  // sign-extension bits of inner nodes are never read
@@ -82,7 +104,10 @@ module potgen_adder_tree #(
             for (i = 0; i < count_at(l); i = i + 1) begin : g_node
                 reg [W-1:0] r;
                 if (2 * i + 1 < PCNT) begin : g_add
-                    always @(posedge clk) r <= nodes[PREV + 2*i][W-1:0] + nodes[PREV + 2*i + 1][W-1:0];
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    wire [W:0] one = {{W{1'b0}}, waiting[l-1][i]};  // W + 1 bits: no empty replication when W = 1
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    always @(posedge clk) r <= nodes[PREV + 2*i][W-1:0] + nodes[PREV + 2*i + 1][W-1:0] + one[W-1:0];
                 end else begin : g_pass
                     always @(posedge clk) r <= nodes[PREV + 2*i][W-1:0];
                 end
@@ -92,9 +117,17 @@ module potgen_adder_tree #(
                     assign nodes[BASE + i] = r;
                 end
             end
+            if (1) begin : g_wait  // a named scope for the level's waiting-ones register
+                localparam integer ADD  = adders_at(l);
+                localparam integer KEEP = count_at(l);  // = PCNT - ADD: the ones no adder took
+                reg [KEEP-1:0] r;
+                always @(posedge clk) r <= waiting[l-1][ADD +: KEEP];
+                assign waiting[l] = {{(N - KEEP){1'b0}}, r};  // KEEP < N at every level l >= 1
+            end
         end
     endgenerate
 
-    assign sum = nodes[base_of(LEVELS)];
+    assign sum      = nodes[base_of(LEVELS)];
+    assign one_left = waiting[LEVELS][0];
 endmodule
 `default_nettype wire

@@ -216,6 +216,7 @@ module potgen_conv_layer #(
 
     // ---------------------------------------------------------------- stages 2..1+D: dot array
     wire [PE*SW-1:0] sums;
+    wire [PE-1:0]    carries;  // sums[li] + carries[li] is the step's dot product (see potgen_dot_array)
     potgen_dot_array #(
         .PE(PE), .SIMD(SIMD), .AB(AB_IN), .WB(WB), .MODE_POT(MODE_POT), .PW(PW), .SW(SW)
     ) u_dot (
@@ -223,7 +224,8 @@ module potgen_conv_layer #(
         .in_valid (v1 && !pad1),
         .act      (act),
         .codes    (weight_q),
-        .sums     (sums)
+        .sums     (sums),
+        .carries  (carries)
     );
 
     // Padding steps skip the array (operand isolation) and add zero at the accumulator instead.
@@ -255,8 +257,11 @@ module potgen_conv_layer #(
     genvar li;
     generate
         for (li = 0; li < PE; li = li + 1) begin : g_lane
-            wire [SW-1:0] term = zd ? {SW{1'b0}} : sums[li*SW +: SW];
-            wire [SW-1:0] next = firstd ? term : acc[li*SW +: SW] + term;
+            // The array's carry rides on this adder's carry input: one chain, no extra LUTs.
+            wire [SW-1:0] term  = zd ? {SW{1'b0}} : sums[li*SW +: SW];
+            wire          carry = !zd && carries[li];
+            wire [SW-1:0] base  = firstd ? {SW{1'b0}} : acc[li*SW +: SW];
+            wire [SW-1:0] next  = base + term + {{(SW - 1){1'b0}}, carry};
             always @(posedge clk) begin
                 if (vd) acc[li*SW +: SW] <= next;
                 if (vd && lastd) total[li*SW +: SW] <= next;

@@ -1,15 +1,22 @@
 // potgen_dot_array: PE dot products of SIMD terms per cycle (hand-written library). Part of potgen.
 //
 // Lane (p, i) multiplies activation i (unsigned AB bits) by weight code (p, i) (WB bits) into a
-// signed PW-bit product register; each PE's SIMD products then go through a pipelined adder tree
-// into a signed SW-bit sum. Latency: 1 + ceil(log2 SIMD) cycles.
+// signed PW-bit product register and a one-bit `one`; each PE's SIMD products and ones then go
+// through a pipelined adder tree into a signed SW-bit sum and a carry. Contract, per PE:
+//   sums[p] + carries[p] = sum of its SIMD exact products  (mod 2^SW)
+// and the caller adds the carry on its accumulator's carry input. Latency: 1 + ceil(log2 SIMD).
 //
 // MODE_POT = 1 — power of two (bitshift-and-accumulate): code = {sign, m}, m = WB-1 bits;
 //   m = 0 is the weight zero, else the product is ±(a << (m - 1)). No multiplier exists here.
-// MODE_POT = 0 — uniform: code is a WB-bit two's-complement integer and the product is a * code.
+//   A negative product is stored as ~(a << (m - 1)) with one = 1: the + 1 of the negation rides
+//   on a carry input of the adder tree, so a lane is a shifter and a row of XORs, not a shifter
+//   and a carry chain. The shift is (a << m) >> 1 rather than a << (m - 1): no decrement.
+// MODE_POT = 0 — uniform: code is a WB-bit two's-complement integer and the product is a * code
+//   (one = 0).
 //
-// Operand isolation: product registers only load on in_valid, and a zero PoT weight loads 0, so
-// pruned weights and idle cycles cause no toggling in the adder tree.
+// Operand isolation: product registers only load on in_valid, and a zero PoT weight loads 0 (and
+// one = 0, also for the negative zero), so pruned weights and idle cycles cause no toggling in the
+// adder tree.
 //
 // Layout: act[i*AB +: AB]; codes[(p*SIMD + i)*WB +: WB]; sums[p*SW +: SW].
 //
@@ -39,7 +46,8 @@ module potgen_dot_array #(
     input  wire                  in_valid,
     input  wire [SIMD*AB-1:0]    act,
     input  wire [PE*SIMD*WB-1:0] codes,
-    output wire [PE*SW-1:0]      sums
+    output wire [PE*SW-1:0]      sums,
+    output wire [PE-1:0]         carries
 );
     // ---------------------------------------------------------------- parameter checks
     generate
@@ -74,39 +82,60 @@ module potgen_dot_array #(
     endgenerate
 
     reg [PE*SW-1:0] sums_r;
+    reg [PE-1:0]    carries_r;
     genvar p, i;
     generate
         for (p = 0; p < PE; p = p + 1) begin : g_pe
             reg  [SIMD*PW-1:0] products;  // the SIMD product registers of this PE
+            reg  [SIMD-1:0]    ones;      // the + 1 of each negated product
             wire [SW-1:0]      tree_sum;
+            wire               tree_one;
             for (i = 0; i < SIMD; i = i + 1) begin : g_lane
                 wire [AB-1:0] a    = act[i*AB +: AB];
                 wire [WB-1:0] code = codes[(p*SIMD + i)*WB +: WB];
                 if (MODE_POT != 0) begin : g_shift
-                    wire [WB-2:0] m         = code[WB-2:0];
-                    wire [WB-2:0] shamt     = m - 1'b1;
-                    wire [PW-1:0] magnitude = {{(PW - AB){1'b0}}, a} << shamt;
+                    wire [WB-2:0] m    = code[WB-2:0];
+                    wire          sign = code[WB-1];
+                    wire          zero = m == {(WB - 1){1'b0}};
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    wire [PW:0]   wide = {{(PW + 1 - AB){1'b0}}, a} << m;  // bit 0 is never read
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    wire [PW-1:0] magnitude = wide[PW:1];
+                    // Zero as a reset-priority branch, not a mux in front of the XOR: cheaper.
                     always @(posedge clk)
-                        if (in_valid)
-                            products[i*PW +: PW] <= (m == {(WB - 1){1'b0}}) ? {PW{1'b0}}
-                                                  : (code[WB-1] ? -magnitude : magnitude);
+                        if (in_valid && zero) begin
+                            products[i*PW +: PW] <= {PW{1'b0}};
+                            ones[i]              <= 1'b0;
+                        end else if (in_valid) begin
+                            products[i*PW +: PW] <= magnitude ^ {PW{sign}};
+                            ones[i]              <= sign;
+                        end
                 end else begin : g_multiply
                     localparam integer FW = AB + WB + 1;
                     /* verilator lint_off UNUSEDSIGNAL */
                     wire signed [FW-1:0] full = $signed({1'b0, a}) * $signed(code);  // bits above PW are sign copies by the width bound
                     /* verilator lint_on UNUSEDSIGNAL */
                     always @(posedge clk)
-                        if (in_valid) products[i*PW +: PW] <= full[PW-1:0];
+                        if (in_valid) begin
+                            products[i*PW +: PW] <= full[PW-1:0];
+                            ones[i]              <= 1'b0;
+                        end
                 end
             end
             potgen_adder_tree #(.N(SIMD), .IW(PW), .OW(SW)) u_tree (
-                .clk (clk),
-                .in  (products),
-                .sum (tree_sum)
+                .clk      (clk),
+                .in       (products),
+                .ones     (ones),
+                .sum      (tree_sum),
+                .one_left (tree_one)
             );
-            always @* sums_r[p*SW +: SW] = tree_sum;
+            always @* begin
+                sums_r[p*SW +: SW] = tree_sum;
+                carries_r[p]       = tree_one;
+            end
         end
     endgenerate
-    assign sums = sums_r;
+    assign sums    = sums_r;
+    assign carries = carries_r;
 endmodule
 `default_nettype wire

@@ -63,6 +63,27 @@ const treeMutations = [
     to: "{{(OW - IW){1'b0}}, in[i*IW +: IW]}",
     sets: [{ N: 3, IW: 8, OW: 10 }],
   },
+  {
+    name: "an adder ignoring its waiting one",
+    file: 'potgen_adder_tree.v',
+    from: ' + one[W-1:0];',
+    to: ';',
+    sets: [{ N: 2, IW: 8, OW: 9 }, { N: 5, IW: 6, OW: 9 }],
+  },
+  {
+    name: 'ones no adder took are not carried up a level',
+    file: 'potgen_adder_tree.v',
+    from: 'r <= waiting[l-1][ADD +: KEEP];',
+    to: "r <= {KEEP{1'b0}};",
+    sets: [{ N: 2, IW: 8, OW: 9 }, { N: 5, IW: 6, OW: 9 }, { N: 16, IW: 12, OW: 13 }],
+  },
+  {
+    name: 'the last one dropped',
+    file: 'potgen_adder_tree.v',
+    from: 'assign one_left = waiting[LEVELS][0];',
+    to: "assign one_left = 1'b0;",
+    sets: [{ N: 1, IW: 8, OW: 8 }, { N: 3, IW: 8, OW: 10 }],
+  },
 ];
 
 describe.concurrent('potgen_adder_tree', () => {
@@ -147,15 +168,33 @@ const dotSets: DotParams[] = [1, 0].flatMap((MODE_POT) =>
 const dotLabel = (p: DotParams): string => `${p.MODE_POT ? 'PoT' : 'uniform'} ${label(p)}`;
 const dotMutations = [
   {
-    name: 'PoT: negative weights not negated',
-    from: '(code[WB-1] ? -magnitude : magnitude)',
-    to: '(code[WB-1] ? magnitude : magnitude)',
+    name: 'PoT: negative weights not inverted',
+    from: 'magnitude ^ {PW{sign}}',
+    to: 'magnitude',
     sets: [dot({ PE: 1, SIMD: 1, AB: 8, WB: 2, MODE_POT: 1 }), dot({ PE: 3, SIMD: 5, AB: 4, WB: 5, MODE_POT: 1 })],
   },
   {
+    name: 'PoT: the + 1 of a negation not counted',
+    from: 'ones[i]              <= sign;',
+    to: "ones[i]              <= 1'b0;",
+    sets: [dot({ PE: 1, SIMD: 1, AB: 8, WB: 2, MODE_POT: 1 }), dot({ PE: 3, SIMD: 5, AB: 4, WB: 5, MODE_POT: 1 })],
+  },
+  {
+    name: 'PoT: a negative zero weight counting a one',
+    from: "products[i*PW +: PW] <= {PW{1'b0}};\n                            ones[i]              <= 1'b0;",
+    to: "products[i*PW +: PW] <= {PW{1'b0}};\n                            ones[i]              <= sign;",
+    sets: [dot({ PE: 2, SIMD: 3, AB: 8, WB: 4, MODE_POT: 1 })],
+  },
+  {
+    name: "PoT: the tree's carry not passed out",
+    from: 'carries_r[p]       = tree_one;',
+    to: "carries_r[p]       = 1'b0;",
+    sets: [dot({ PE: 1, SIMD: 1, AB: 8, WB: 3, MODE_POT: 1 }), dot({ PE: 3, SIMD: 5, AB: 4, WB: 4, MODE_POT: 1 })],
+  },
+  {
     name: 'PoT: shift by m instead of m - 1',
-    from: "wire [WB-2:0] shamt     = m - 1'b1;",
-    to: 'wire [WB-2:0] shamt     = m;',
+    from: 'wire [PW-1:0] magnitude = wide[PW:1];',
+    to: 'wire [PW-1:0] magnitude = wide[PW-1:0];',
     sets: [{ ...dot({ PE: 1, SIMD: 4, AB: 8, WB: 4, MODE_POT: 1 }), PW: 16, SW: 18 }], // room for the larger shift
   },
   {
@@ -166,8 +205,8 @@ const dotMutations = [
   },
   {
     name: 'uniform: products load without in_valid',
-    from: 'if (in_valid) products[i*PW +: PW] <= full[PW-1:0];',
-    to: 'products[i*PW +: PW] <= full[PW-1:0];',
+    from: 'if (in_valid) begin\n                            products[i*PW +: PW] <= full[PW-1:0];',
+    to: 'begin\n                            products[i*PW +: PW] <= full[PW-1:0];',
     sets: [dot({ PE: 3, SIMD: 4, AB: 8, WB: 4, MODE_POT: 0 })],
   },
 ].map((m) => ({ ...m, file: 'potgen_dot_array.v' }));

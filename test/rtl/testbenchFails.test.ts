@@ -63,7 +63,15 @@ describe('the testbench fails when something is wrong', () => {
 
   it('fails when the accumulator subtracts instead of adding', async () => {
     const sim = await variant('acc', (d) =>
-      mutate(path.join(d, 'rtl/potgen_conv_layer.v'), 'acc[li*SW +: SW] + term', 'acc[li*SW +: SW] - term'),
+      mutate(path.join(d, 'rtl/potgen_conv_layer.v'), 'base + term', 'base - term'),
+    );
+    expect(sim.failed).toBeGreaterThan(0);
+    expect(sim.exitCode).not.toBe(0);
+  });
+
+  it("fails when the accumulator drops the dot array's carry (the + 1 of negated PoT products)", async () => {
+    const sim = await variant('carry', (d) =>
+      mutate(path.join(d, 'rtl/potgen_conv_layer.v'), 'carry = !zd && carries[li];', "carry = 1'b0;"),
     );
     expect(sim.failed).toBeGreaterThan(0);
     expect(sim.exitCode).not.toBe(0);

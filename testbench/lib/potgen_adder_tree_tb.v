@@ -1,13 +1,15 @@
 // potgen_adder_tree_tb: self-checking testbench of the library adder tree. Part of potgen.
 //
-// One input vector per cycle; the output LEVELS = ceil(log2 N) cycles later (0 when N = 1) must
-// equal the behavioural model: the sum of the N sign-extended IW-bit inputs, computed here at a
+// One input vector (N inputs and N ones) per cycle; LEVELS = ceil(log2 N) cycles later (0 when
+// N = 1) sum + one_left must equal the behavioural model: the sum of the N sign-extended IW-bit
+// inputs and the N ones, computed here at a
 // width no level can overflow and compared in its low OW bits. When OW >= IW + LEVELS the sum
 // always fits, so this is the exact signed sum; when OW is capped lower (the generator's bound
 // keeps real sums inside OW bits) the tree's arithmetic is still exact modulo 2^OW, which is
 // what is checked, and vectors whose sum fits are counted separately in the log.
-// Stimulus: extreme vectors first (all max, all min, all -1, alternating max/min, one max among
-// mins, zeros), then random inputs, a quarter of them biased to the extremes.
+// Stimulus: extreme vectors first (all max with all ones, all min with none, all -1, alternating
+// max/min, one max among mins, zeros with all ones), then random inputs, a quarter of them biased
+// to the extremes, with random ones. one_left is also checked on its own to be 0 or 1 (never x).
 // The last line printed is "N passed, N failed" (N = NVEC checks); any failure ends in $fatal,
 // so `vvp -N` exits non-zero. A watchdog stops a hung run. Plusarg: +seed=<n> (default 1).
 `default_nettype none
@@ -27,17 +29,23 @@ module potgen_adder_tree_tb;
     always #5 clk = ~clk;
 
     reg  [N*IW-1:0] in;
+    reg  [N-1:0]    ones;
     wire [OW-1:0]   sum;
+    wire            one_left;
+    wire [OW-1:0]   total = sum + {{(OW - 1){1'b0}}, one_left};
 
     potgen_adder_tree #(.N(N), .IW(IW), .OW(OW)) dut (
-        .clk (clk),
-        .in  (in),
-        .sum (sum)
+        .clk      (clk),
+        .in       (in),
+        .ones     (ones),
+        .sum      (sum),
+        .one_left (one_left)
     );
 
     reg [OW-1:0]        exp_mem [0:NVEC-1];   // expected output of vector k
     reg                 fits_mem [0:NVEC-1];  // the exact sum of vector k fits in OW bits
     reg [N*IW-1:0]      in_mem [0:NVEC-1];
+    reg [N-1:0]         ones_mem [0:NVEC-1];
     reg signed [MW-1:0] acc;
     reg signed [MW-1:0] lim_hi, lim_lo;
     reg [IW-1:0]        x;
@@ -78,6 +86,12 @@ module potgen_adder_tree_tb;
                     end
                 endcase
                 in_mem[kk][i*IW +: IW] = x;
+                case ((kk < N_EXTREME) ? kk : N_EXTREME)
+                    0, 6:    ones_mem[kk][i] = 1'b1;
+                    1:       ones_mem[kk][i] = 1'b0;
+                    3, 7:    ones_mem[kk][i] = i % 2;
+                    default: ones_mem[kk][i] = $random(seed) & 1;
+                endcase
             end
         end
     endtask
@@ -110,7 +124,10 @@ module potgen_adder_tree_tb;
         for (k = 0; k < NVEC; k = k + 1) begin
             make_vector(k);
             acc = 0;
-            for (i = 0; i < N; i = i + 1) acc = acc + $signed(in_mem[k][i*IW +: IW]);
+            for (i = 0; i < N; i = i + 1) begin
+                acc = acc + $signed(in_mem[k][i*IW +: IW]);  // apart: an unsigned operand would make
+                if (ones_mem[k][i]) acc = acc + 1;           // the sum unsigned, zero-extending in_mem
+            end
             exp_mem[k]  = acc[OW-1:0];
             fits_mem[k] = acc <= lim_hi && acc >= lim_lo;
             if (fits_mem[k]) fitting = fitting + 1;
@@ -119,8 +136,13 @@ module potgen_adder_tree_tb;
 
     // Vector t is on `in` during cycle t (from posedge t to posedge t+1).
     always @(posedge clk) begin
-        if (cycle < NVEC) in <= in_mem[cycle];
-        else              in <= {N*IW{1'b0}};
+        if (cycle < NVEC) begin
+            in   <= in_mem[cycle];
+            ones <= ones_mem[cycle];
+        end else begin
+            in   <= {N*IW{1'b0}};
+            ones <= {N{1'b0}};
+        end
         cycle <= cycle + 1;
     end
 
@@ -128,12 +150,12 @@ module potgen_adder_tree_tb;
     always @(negedge clk) begin
         t = cycle - 1 - LEVELS;
         if (!done && t >= 0 && t < NVEC) begin
-            if (^exp_mem[t] !== 1'bx && sum === exp_mem[t]) begin  // an unknown expected value is a failure too
+            if (^exp_mem[t] !== 1'bx && (one_left === 1'b0 || one_left === 1'b1) && total === exp_mem[t]) begin  // unknowns fail
                 passed = passed + 1;
             end else begin
                 failed = failed + 1;
                 if (failed <= SHOW_FAILURES)
-                    $display("error: vector %0d: in=%h expected sum=%h, got %h", t, in_mem[t], exp_mem[t], sum);
+                    $display("error: vector %0d: in=%h ones=%b expected sum + one_left=%h, got %h + %b", t, in_mem[t], ones_mem[t], exp_mem[t], sum, one_left);
             end
             if (t == NVEC - 1) done = 1'b1;
         end

@@ -5,8 +5,9 @@
 //   PoT     (MODE_POT = 1): code = {s, m}, m = WB-1 bits: m == 0 ? 0 : (s ? -1 : 1) * (a << (m - 1))
 //   uniform (MODE_POT = 0): a * code, code a WB-bit two's-complement integer
 // (a = activation, unsigned AB bits), and otherwise holds it. Each PE's sum of its SIMD products,
-// computed at a width nothing can overflow, must appear sign-extended on sums[p*SW +: SW]
-// D = 1 + ceil(log2 SIMD) cycles later: every cycle after the first D is checked, PE by PE.
+// computed at a width nothing can overflow, must appear D = 1 + ceil(log2 SIMD) cycles later as
+// sums[p*SW +: SW] + carries[p], sign-extended from SW bits (the array leaves one carry per PE
+// for the caller's accumulator): every cycle after the first D is checked, PE by PE.
 // PW and SW default to the worst-case widths (overflow-free):
 //   PW = AB + (2^(WB-1) - 2) + 1 for PoT, AB + WB for uniform; SW = PW + ceil(log2 SIMD).
 // Stimulus: extreme vectors first (all activations at max or 0, codes at the largest positive
@@ -40,6 +41,8 @@ module potgen_dot_array_tb;
     reg  [SIMD*AB-1:0] act      = {SIMD*AB{1'b0}};
     reg  [LANES*WB-1:0] codes   = {LANES*WB{1'b0}};
     wire [PE*SW-1:0]   sums;
+    wire [PE-1:0]      carries;
+    reg  [SW-1:0]      got_sw;
 
     potgen_dot_array #(
         .PE(PE), .SIMD(SIMD), .AB(AB), .WB(WB), .MODE_POT(MODE_POT), .PW(PW), .SW(SW)
@@ -48,7 +51,8 @@ module potgen_dot_array_tb;
         .in_valid (in_valid),
         .act      (act),
         .codes    (codes),
-        .sums     (sums)
+        .sums     (sums),
+        .carries  (carries)
     );
 
     reg                 valid_mem [0:NVEC-1];
@@ -195,15 +199,16 @@ module potgen_dot_array_tb;
         t = cycle - 1 - D;
         if (!done && t >= 0 && t < NVEC) begin
             for (p = 0; p < PE; p = p + 1) begin
-                got = $signed(sums[p*SW +: SW]);
+                got_sw = sums[p*SW +: SW] + {{(SW - 1){1'b0}}, carries[p]};
+                got    = $signed(got_sw);
                 if (^exp_mem[t*PE + p] !== 1'bx && got === exp_mem[t*PE + p]) begin  // unknown expected: a failure too
                     passed = passed + 1;
                 end else begin
                     failed = failed + 1;
                     if (failed <= SHOW_FAILURES)
-                        $display("error: vector %0d PE %0d: in_valid=%b act=%h codes=%h expected sum=%0d, got %0d (%h)",
+                        $display("error: vector %0d PE %0d: in_valid=%b act=%h codes=%h expected sum=%0d, got %0d (%h + %b)",
                                  t, p, valid_mem[t], act_mem[t], code_mem[t][p*SIMD*WB +: SIMD*WB],
-                                 exp_mem[t*PE + p], got, sums[p*SW +: SW]);
+                                 exp_mem[t*PE + p], got, sums[p*SW +: SW], carries[p]);
                 end
             end
             if (t == NVEC - 1) done = 1'b1;
