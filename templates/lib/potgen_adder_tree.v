@@ -22,17 +22,22 @@
 // Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
 //   N >= 1    inputs;  IW >= 1 bits each
 //   OW >= IW  output bits (a narrower output would cut every input short)
+//   ONES      1: add `ones` as above;  0: ignore them (one_left = 0) and build no waiting registers,
+//             which synthesis would otherwise keep even when they only ever hold 0
 `default_nettype none
 module potgen_adder_tree #(
     parameter integer N  = 4,
     parameter integer IW = 8,
-    parameter integer OW = 10
+    parameter integer OW = 10,
+    parameter integer ONES = 1
 ) (
     /* verilator lint_off UNUSEDSIGNAL */
     input  wire            clk,  // unused when N = 1 (no levels to register)
     /* verilator lint_on UNUSEDSIGNAL */
     input  wire [N*IW-1:0] in,
-    input  wire [N-1:0]    ones,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [N-1:0]    ones,  // unused when ONES = 0
+    /* verilator lint_on UNUSEDSIGNAL */
     output wire [OW-1:0]   sum,
     output wire            one_left
 );
@@ -43,6 +48,10 @@ module potgen_adder_tree #(
         if (N < 1 || IW < 1) begin : g_bad_size
             localparam integer potgen_adder_tree__N_and_IW_must_be_at_least_1 = {N, IW, $random};
             wire invalid = potgen_adder_tree__N_and_IW_must_be_at_least_1[0];
+        end
+        if (ONES != 0 && ONES != 1) begin : g_bad_ones
+            localparam integer potgen_adder_tree__ONES_must_be_0_or_1 = {ONES, $random};
+            wire invalid = potgen_adder_tree__ONES_must_be_0_or_1[0];
         end
         if (OW < IW) begin : g_bad_ow
             localparam integer potgen_adder_tree__OW_must_be_at_least_IW = {OW, IW, $random};
@@ -81,7 +90,7 @@ module potgen_adder_tree #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire [N-1:0] waiting [0:LEVELS];  // bits above count_at(l) are zero and never read
     /* verilator lint_on UNUSEDSIGNAL */
-    assign waiting[0] = ones;
+    assign waiting[0] = (ONES != 0) ? ones : {N{1'b0}};
 
     /* verilator lint_off UNUSEDSIGNAL */
     wire [OW-1:0] nodes [0:TOTAL-1];  // sign-extension bits of inner nodes are never read
@@ -117,12 +126,14 @@ module potgen_adder_tree #(
                     assign nodes[BASE + i] = r;
                 end
             end
-            if (1) begin : g_wait  // a named scope for the level's waiting-ones register
+            if (ONES != 0) begin : g_wait
                 localparam integer ADD  = adders_at(l);
                 localparam integer KEEP = count_at(l);  // = PCNT - ADD: the ones no adder took
                 reg [KEEP-1:0] r;
                 always @(posedge clk) r <= waiting[l-1][ADD +: KEEP];
                 assign waiting[l] = {{(N - KEEP){1'b0}}, r};  // KEEP < N at every level l >= 1
+            end else begin : g_no_wait
+                assign waiting[l] = {N{1'b0}};
             end
         end
     endgenerate

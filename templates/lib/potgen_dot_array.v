@@ -12,7 +12,7 @@
 //   on a carry input of the adder tree, so a lane is a shifter and a row of XORs, not a shifter
 //   and a carry chain. The shift is (a << m) >> 1 rather than a << (m - 1): no decrement.
 // MODE_POT = 0 — uniform: code is a WB-bit two's-complement integer and the product is a * code
-//   (one = 0).
+//   (no ones).
 //
 // Operand isolation: product registers only load on in_valid, and a zero PoT weight loads 0 (and
 // one = 0, also for the negative zero), so pruned weights and idle cycles cause no toggling in the
@@ -87,7 +87,11 @@ module potgen_dot_array #(
     generate
         for (p = 0; p < PE; p = p + 1) begin : g_pe
             reg  [SIMD*PW-1:0] products;  // the SIMD product registers of this PE
-            reg  [SIMD-1:0]    ones;      // the + 1 of each negated product
+            /* verilator lint_off UNDRIVEN */
+            /* verilator lint_off UNUSEDSIGNAL */
+            reg  [SIMD-1:0]    ones;      // the + 1 of each negated product (PoT only; unused when uniform)
+            /* verilator lint_on UNUSEDSIGNAL */
+            /* verilator lint_on UNDRIVEN */
             wire [SW-1:0]      tree_sum;
             wire               tree_one;
             for (i = 0; i < SIMD; i = i + 1) begin : g_lane
@@ -116,13 +120,10 @@ module potgen_dot_array #(
                     wire signed [FW-1:0] full = $signed({1'b0, a}) * $signed(code);  // bits above PW are sign copies by the width bound
                     /* verilator lint_on UNUSEDSIGNAL */
                     always @(posedge clk)
-                        if (in_valid) begin
-                            products[i*PW +: PW] <= full[PW-1:0];
-                            ones[i]              <= 1'b0;
-                        end
+                        if (in_valid) products[i*PW +: PW] <= full[PW-1:0];
                 end
             end
-            potgen_adder_tree #(.N(SIMD), .IW(PW), .OW(SW)) u_tree (
+            potgen_adder_tree #(.N(SIMD), .IW(PW), .OW(SW), .ONES(MODE_POT)) u_tree (
                 .clk      (clk),
                 .in       (products),
                 .ones     (ones),

@@ -31,6 +31,7 @@ interface TreeParams extends Params {
   readonly N: number;
   readonly IW: number;
   readonly OW: number;
+  readonly ONES?: number;
 }
 const treeSets: TreeParams[] = [
   { N: 1, IW: 8, OW: 8 },
@@ -47,6 +48,10 @@ const treeSets: TreeParams[] = [
   { N: 16, IW: 12, OW: 16 },
   { N: 16, IW: 12, OW: 13 },
   { N: 16, IW: 8, OW: 8 },
+  // Without ones (the uniform dot array): no waiting registers.
+  { N: 1, IW: 8, OW: 8, ONES: 0 },
+  { N: 5, IW: 6, OW: 9, ONES: 0 },
+  { N: 16, IW: 12, OW: 13, ONES: 0 },
 ];
 const treeMutations = [
   {
@@ -205,8 +210,8 @@ const dotMutations = [
   },
   {
     name: 'uniform: products load without in_valid',
-    from: 'if (in_valid) begin\n                            products[i*PW +: PW] <= full[PW-1:0];',
-    to: 'begin\n                            products[i*PW +: PW] <= full[PW-1:0];',
+    from: 'if (in_valid) products[i*PW +: PW] <= full[PW-1:0];',
+    to: 'products[i*PW +: PW] <= full[PW-1:0];',
     sets: [dot({ PE: 3, SIMD: 4, AB: 8, WB: 4, MODE_POT: 0 })],
   },
 ].map((m) => ({ ...m, file: 'potgen_dot_array.v' }));
@@ -268,6 +273,7 @@ interface Rejection {
 const rejections: Rejection[] = [
   { top: 'potgen_adder_tree', params: { IW: 8, OW: 7 }, rule: 'OW_must_be_at_least_IW', values: { OW: 7, IW: 8 } },
   { top: 'potgen_adder_tree', params: { N: 0 }, rule: 'N_and_IW_must_be_at_least_1', values: { N: 0, IW: 8 } },
+  { top: 'potgen_adder_tree', params: { ONES: 2 }, rule: 'ONES_must_be_0_or_1', values: { ONES: 2 } },
   { top: 'potgen_axis_fifo', params: { DEPTH: 6 }, rule: 'DEPTH_must_be_a_power_of_two_at_least_2', values: { DEPTH: 6 } },
   { top: 'potgen_axis_fifo', params: { DEPTH: 1 }, rule: 'DEPTH_must_be_a_power_of_two_at_least_2', values: { DEPTH: 1 } },
   { top: 'potgen_axis_fifo', params: { WIDTH: 0 }, rule: 'WIDTH_must_be_at_least_1', values: { WIDTH: 0 } },

@@ -17,6 +17,7 @@ module potgen_adder_tree_tb;
     parameter integer N        = 4;
     parameter integer IW       = 8;
     parameter integer OW       = 10;
+    parameter integer ONES     = 1;  // 0: the tree ignores ones, so none are driven and one_left must stay 0
     parameter integer NVEC     = 2000;
     parameter integer WATCHDOG = NVEC + 1000;  // cycles
 
@@ -34,7 +35,7 @@ module potgen_adder_tree_tb;
     wire            one_left;
     wire [OW-1:0]   total = sum + {{(OW - 1){1'b0}}, one_left};
 
-    potgen_adder_tree #(.N(N), .IW(IW), .OW(OW)) dut (
+    potgen_adder_tree #(.N(N), .IW(IW), .OW(OW), .ONES(ONES)) dut (
         .clk      (clk),
         .in       (in),
         .ones     (ones),
@@ -92,6 +93,7 @@ module potgen_adder_tree_tb;
                     3, 7:    ones_mem[kk][i] = i % 2;
                     default: ones_mem[kk][i] = $random(seed) & 1;
                 endcase
+                if (ONES == 0) ones_mem[kk][i] = 1'b0;
             end
         end
     endtask
