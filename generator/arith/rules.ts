@@ -71,16 +71,23 @@ export interface QuantisedWeights {
  *   error, and on the LeNet-5 example it loses 0.4 points of accuracy where log rounding lost 1.4.
  * - The largest magnitude, so rounded, takes the top code M.
  * - Magnitudes below half the smallest level (|w| < 2^(e−1)) become zero (the zero threshold).
+ * - Pruning (`sparsity` > 0), in the log domain: whole levels are dropped, the smallest first,
+ *   until at least that fraction of the layer's weights is zero; the largest level is never
+ *   dropped. A level is a shift, so dropping one is what shrinks the hardware: every product of
+ *   that level becomes a zero (no switching in ROM mode, no logic in logic mode), and the re-base
+ *   below narrows every shifter, product and adder of the layer by one bit. Levels are coarse,
+ *   so the sparsity reached is at least the target, often more (see `droppedLevels`).
  * - Finally e is re-based so that the smallest code in use is 1: an exact change of
  *   representation that keeps shifts, and hence adders, no wider than the levels in use need.
  */
-export function quantisePot(weights: ArrayLike<number>, bits: number): QuantisedWeights {
+export function quantisePot(weights: ArrayLike<number>, bits: number, sparsity = 0): QuantisedWeights & { readonly droppedLevels: number } {
+  if (!(sparsity >= 0 && sparsity < 1)) throw new RangeError(`sparsity ${sparsity} is not in [0, 1)`);
   const maxCode = potMaxCode(bits);
   let maxAbs = 0;
   for (let i = 0; i < weights.length; i++) maxAbs = Math.max(maxAbs, Math.abs(weights[i]!));
   const values = new Float64Array(weights.length);
   const codes = new Int32Array(weights.length);
-  if (maxAbs === 0) return { values, codes, exponent: 0 };
+  if (maxAbs === 0) return { values, codes, exponent: 0, droppedLevels: 0 };
   const top = nearestPowerOfTwo(maxAbs);
   const e = top - (maxCode - 1);
   const ms = new Int32Array(weights.length);
@@ -93,6 +100,11 @@ export function quantisePot(weights: ArrayLike<number>, bits: number): Quantised
     ms[i] = k + 1;
     minUsed = Math.min(minUsed, k + 1);
   }
+  const droppedLevels = dropLowestLevels(ms, maxCode, sparsity);
+  if (droppedLevels > 0) {
+    minUsed = maxCode;
+    for (const m of ms) if (m !== 0) minUsed = Math.min(minUsed, m);
+  }
   const rebase = minUsed - 1;
   for (let i = 0; i < weights.length; i++) {
     const m = ms[i]!;
@@ -101,7 +113,30 @@ export function quantisePot(weights: ArrayLike<number>, bits: number): Quantised
     codes[i] = potCode(sign, m - rebase, bits);
     values[i] = potValue(codes[i]!, bits);
   }
-  return { values, codes, exponent: e + rebase };
+  return { values, codes, exponent: e + rebase, droppedLevels };
+}
+
+/**
+ * Zeroes the smallest levels of the magnitude codes `ms` (0 = zero, 1..maxCode) in place, one whole
+ * level at a time, until at least `sparsity` of them are zero; the largest level in use stays.
+ * Returns the number of levels in use that were dropped.
+ */
+function dropLowestLevels(ms: Int32Array, maxCode: number, sparsity: number): number {
+  if (sparsity <= 0 || ms.length === 0) return 0;
+  const count = new Array<number>(maxCode + 1).fill(0);
+  for (const m of ms) count[m]!++;
+  let top = maxCode;
+  while (top > 0 && count[top] === 0) top--;
+  let zeros = count[0]!;
+  let dropBelow = 0; // levels m < dropBelow are dropped
+  let dropped = 0;
+  for (let m = 1; m < top && zeros < sparsity * ms.length; m++) {
+    dropBelow = m + 1;
+    if (count[m]! > 0) dropped++;
+    zeros += count[m]!;
+  }
+  for (let i = 0; i < ms.length; i++) if (ms[i]! < dropBelow) ms[i] = 0;
+  return dropped;
 }
 
 /**

@@ -29,16 +29,25 @@ const processIo: CliIo = {
 };
 
 /**
- * `--quant kind:bits[:scale]`: pot:4, uniform:8 (real scale per layer), uniform:8:channel,
- * uniform:8:pow2. Checked here because the override bypasses the model's validation.
+ * `--quant kind:bits[:scale|:prune<percent>]`: pot:4, pot:4:prune50 (at least half of each
+ * layer's weights zero, by dropping its smallest levels), uniform:8 (real scale per layer),
+ * uniform:8:channel, uniform:8:pow2. Checked here because the override bypasses the model's validation.
  */
 export function parseQuant(value: string): WeightQuantOptions {
   const { min, max } = LIMITS.weightBits;
-  const m = /^(?:(pot):(\d+)|(uniform):(\d+)(?::(layer|channel|pow2))?)$/.exec(value);
-  if (!m) throw new InvalidArgumentError(`It must be pot:<bits> or uniform:<bits>[:layer|channel|pow2], e.g. uniform:8 or uniform:4:channel.`);
-  const bits = Number(m[2] ?? m[4]);
+  const m = /^(?:(pot):(\d+)(?::prune(\d+))?|(uniform):(\d+)(?::(layer|channel|pow2))?)$/.exec(value);
+  if (!m) {
+    throw new InvalidArgumentError(
+      `It must be pot:<bits>[:prune<percent>] or uniform:<bits>[:layer|channel|pow2], e.g. uniform:8, uniform:4:channel or pot:4:prune50.`,
+    );
+  }
+  const bits = Number(m[2] ?? m[5]);
   if (bits < min || bits > max) throw new InvalidArgumentError(`Weights may have ${min} to ${max} bits, not ${bits}.`);
-  return m[1] ? { kind: 'pot', bits } : { kind: 'uniform', bits, scale: (m[5] ?? 'layer') as 'layer' | 'channel' | 'pow2' };
+  if (!m[1]) return { kind: 'uniform', bits, scale: (m[6] ?? 'layer') as 'layer' | 'channel' | 'pow2' };
+  if (m[3] === undefined) return { kind: 'pot', bits };
+  const percent = Number(m[3]);
+  if (percent > 99) throw new InvalidArgumentError(`Pruning takes a percentage of weights from 0 to 99, not ${percent}.`);
+  return percent === 0 ? { kind: 'pot', bits } : { kind: 'pot', bits, prune: percent / 100 };
 }
 
 function parseCount(min: number) {

@@ -14,6 +14,12 @@ export interface WeightQuantOptions {
    * ('pow2'), requantised by a shift alone. PoT weights always have a power-of-two scale.
    */
   readonly scale?: 'layer' | 'channel' | 'pow2';
+  /**
+   * PoT weights only: pruning in the log domain. Each layer drops its smallest power-of-two levels,
+   * whole levels at a time, until at least this fraction (0 to below 1) of its weights is zero;
+   * its largest level always stays. Default 0 (no pruning beyond the quantiser's zero threshold).
+   */
+  readonly prune?: number;
 }
 
 /**

@@ -78,7 +78,7 @@ class Checker {
       case 'identifier':
         return this.identifier(owner, prop, value, `${what}: '${key}'`);
       case 'quant': {
-        const q = value as { kind?: unknown; bits?: unknown; scale?: unknown };
+        const q = value as { kind?: unknown; bits?: unknown; scale?: unknown; prune?: unknown };
         if (typeof q !== 'object' || q === null || (q.kind !== 'pot' && q.kind !== 'uniform')) {
           return at(`${what}: '${key}' must be pot({ bits }) or uniform({ bits }), not ${show(value)}.`);
         }
@@ -95,7 +95,13 @@ class Checker {
           if (q.scale !== undefined) {
             return at(`${what}: pot({ bits: ${q.bits} }) takes no scale (${show(q.scale)}); PoT weights always have a power-of-two scale.`, `Use pot({ bits: ${q.bits} }), or uniform({ bits: ${q.bits}, scale: ${show(q.scale)} }).`);
           }
-          return { kind: q.kind, bits: q.bits };
+          if (q.prune !== undefined && (typeof q.prune !== 'number' || !(q.prune >= 0 && q.prune < 1))) {
+            return at(`${what}: pot({ bits: ${q.bits}, prune: ${show(q.prune)} }) needs prune to be a fraction of weights from 0 up to (not including) 1.`, `Use pot({ bits: ${q.bits}, prune: 0.5 }) for at least half of each layer's weights at zero.`);
+          }
+          return { kind: q.kind, bits: q.bits, ...(q.prune ? { prune: q.prune } : {}) };
+        }
+        if (q.prune !== undefined) {
+          return at(`${what}: uniform({ bits: ${q.bits} }) takes no prune; pruning by power-of-two levels applies to PoT weights.`, `Use pot({ bits: ${q.bits}, prune: ${show(q.prune)} }).`);
         }
         const scales = ['layer', 'channel', 'pow2'];
         if (q.scale !== undefined && (typeof q.scale !== 'string' || !scales.includes(q.scale))) {

@@ -49,6 +49,37 @@ describe('quantisePot', () => {
     expect(Array.from(q.values)).toEqual([2, 1]);
   });
 
+  it('prunes in the log domain: whole levels, the smallest first, until the target sparsity is reached', () => {
+    // Levels 2^0, 2^-1, 2^-2 (twice), 2^-3: codes 7, 6, 5, 5, 4 before the re-base.
+    const w = [1, -0.5, 0.25, 0.25, 0.125];
+    expect(quantisePot(w, 4, 0)).toEqual(quantisePot(w, 4));
+    expect(quantisePot(w, 4).droppedLevels).toBe(0);
+    // 20%: the level 2^-3 alone (1 of 5) is enough; codes 7..5 re-base to 3..1.
+    const fifth = quantisePot(w, 4, 0.2);
+    expect([Array.from(fifth.values), fifth.exponent, fifth.droppedLevels]).toEqual([[4, -2, 1, 1, 0], -2, 1]);
+    // 50%: 2^-3 gives 1 of 5, then 2^-2 gives 3 of 5; the shifts now span two levels.
+    const half = quantisePot(w, 4, 0.5);
+    expect([Array.from(half.values), half.exponent, half.droppedLevels]).toEqual([[2, -1, 0, 0, 0], -1, 2]);
+    expect(Array.from(half.codes)).toEqual([2, 0b1001, 0, 0, 0]);
+  });
+
+  it('never drops the largest level, and counts zeros already there towards the target', () => {
+    const all = quantisePot([1, -0.5, 0.25, 0.25, 0.125], 4, 0.99);
+    expect([Array.from(all.values), all.droppedLevels]).toEqual([[1, 0, 0, 0, 0], 3]);
+    // Two of four are zero already (one below the zero threshold): 50% needs no level dropped.
+    const zeros = quantisePot([1, 0.25, 0, 0.001], 4, 0.5);
+    expect([Array.from(zeros.values), zeros.droppedLevels]).toEqual([[4, 1, 0, 0], 0]);
+    // An empty level between two used ones is passed over without counting.
+    const gap = quantisePot([1, 0.25, 0.25], 4, 0.5);
+    expect([Array.from(gap.values), gap.droppedLevels]).toEqual([[1, 0, 0], 1]);
+  });
+
+  it('refuses a sparsity outside [0, 1)', () => {
+    expect(() => quantisePot([1], 4, 1)).toThrow(RangeError);
+    expect(() => quantisePot([1], 4, -0.1)).toThrow(RangeError);
+    expect(() => quantisePot([1], 4, Number.NaN)).toThrow(RangeError);
+  });
+
   it('rounds to the nearest power of two in the linear domain (threshold 1.5·2^k)', () => {
     expect([1, 1.49, 1.5, 0.74, 0.75, 3, 2.99, 6].map(nearestPowerOfTwo)).toEqual([0, 0, 1, -1, 0, 2, 1, 3]);
   });

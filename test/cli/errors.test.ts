@@ -172,6 +172,27 @@ export default network({
     ]);
   });
 
+  it('reports a pruning fraction out of range and pruning on uniform weights', async () => {
+    const text = `import { conv2d, network, pot, randomWeights } from 'potgen';
+
+export default network({
+  name: 'prunes',
+  input: { height: 8, width: 8, channels: 3 },
+  weights: randomWeights(1),
+  layers: [
+    conv2d({ name: 'conv1', outChannels: 8, kernel: 3, weights: pot({ bits: 4, prune: 1.5 }) }),
+    conv2d({ name: 'conv2', outChannels: 8, kernel: 3, weights: { kind: 'uniform', bits: 8, prune: 0.5 } }),
+  ],
+});
+`;
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    await expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, 'weights: pot')}: error: conv2d 'conv1': pot({ bits: 4, prune: 1.5 }) needs prune to be a fraction of weights from 0 up to (not including) 1. Use pot({ bits: 4, prune: 0.5 }) for at least half of each layer's weights at zero.`,
+      `${at(model, text, "weights: { kind: 'uniform'")}: error: conv2d 'conv2': uniform({ bits: 8 }) takes no prune; pruning by power-of-two levels applies to PoT weights. Use pot({ bits: 8, prune: 0.5 }).`,
+    ]);
+  });
+
   it('reports a missing weight file at the network\'s weights property', async () => {
     const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3 }", undefined, "'./weights.json'");
     const dir = scratch({ 'model.ts': text });
@@ -363,7 +384,7 @@ describe('potgen command-line misuse', () => {
     const out = path.join(dir, 'out');
     const malformed = await potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:x', '-o', out);
     expect(malformed.stderr).toBe(
-      "error: option '--quant <kind:bits>' argument 'pot:x' is invalid. It must be pot:<bits> or uniform:<bits>[:layer|channel|pow2], e.g. uniform:8 or uniform:4:channel.\n(run with --help for usage)\n",
+      "error: option '--quant <kind:bits>' argument 'pot:x' is invalid. It must be pot:<bits>[:prune<percent>] or uniform:<bits>[:layer|channel|pow2], e.g. uniform:8, uniform:4:channel or pot:4:prune50.\n(run with --help for usage)\n",
     );
     expect(malformed.status).toBe(1);
     const tooWide = await potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:12', '-o', out);

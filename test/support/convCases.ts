@@ -36,6 +36,9 @@ export const CASES: readonly Case[] = [
   c('kernel_fills_input', [5, 5, 2], { outChannels: 4, kernel: 5, pe: 4, simd: 2, weights: pot({ bits: 4 }) }),
   c('c6_simd3', [6, 6, 6], { outChannels: 6, kernel: 3, padding: 'same', pe: 3, simd: 3, weights: pot({ bits: 5 }) }),
   c('pot2_ternary', [6, 6, 2], { outChannels: 4, kernel: 3, pe: 2, simd: 2, weights: pot({ bits: 2 }) }),
+  // Log-domain pruning: the lowest levels dropped, the shifters narrowed by the re-base.
+  c('pot4_pruned50', [8, 8, 3], { outChannels: 8, kernel: 3, padding: 'same', pe: 4, simd: 3, weights: pot({ bits: 4, prune: 0.5 }) }),
+  c('pot5_pruned90', [6, 6, 4], { outChannels: 4, kernel: 3, pe: 2, simd: 4, weights: pot({ bits: 5, prune: 0.9 }) }),
   c('u4_k1_full', [6, 6, 4], { outChannels: 8, kernel: 1, pe: 8, simd: 4, weights: uniform({ bits: 4 }) }),
   c('u4_k3_same', [8, 8, 3], { outChannels: 8, kernel: 3, padding: 'same', pe: 4, simd: 3, weights: uniform({ bits: 4 }) }),
   c('u4_k3_s2_same', [9, 9, 2], { outChannels: 4, kernel: 3, stride: 2, padding: 'same', pe: 4, simd: 1, weights: uniform({ bits: 4, scale: 'channel' }) }),
