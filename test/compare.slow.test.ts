@@ -14,7 +14,7 @@ const dir = tempDir('potgen-compare-');
 process.env.POTGEN_CACHE = path.join(dir, 'cache');
 const out = path.join(dir, 'cmp');
 
-interface JsonRow { variant: string; luts: number; dsp: number; cyclesPerInference: number; togglesPerInference: number; energyNanojoules: number; ratios: { luts: number; energy: number }; energyRatioRange: { low: number; high: number } }
+interface JsonRow { variant: string; sparsity: number; luts: number; dsp: number; cyclesPerInference: number; togglesPerInference: number; energyNanojoules: number; ratios: { luts: number; energy: number }; energyRatioRange: { low: number; high: number } }
 interface JsonReport { baseline: string; rows: JsonRow[]; variants: { label: string; design: string; activity: { cellActivity: Parameters<typeof estimateEnergy>[0]; synthesis: Parameters<typeof estimateEnergy>[1]; toggles: number } }[] }
 
 let first: { status: number; stdout: string; stderr: string };
@@ -60,7 +60,9 @@ describe('potgen compare on conv3x3', () => {
     expect(pot.energyRatioRange.low).toBeLessThanOrEqual(pot.ratios.energy);
     expect(pot.energyRatioRange.high).toBeGreaterThanOrEqual(pot.ratios.energy);
     const md = readFileSync(path.join(out, 'compare.md'), 'utf8');
-    expect(md).toContain(`| pot-4 | 1,152 | ${pot.luts.toLocaleString('en-US')} |`);
+    expect(pot.sparsity).toBeGreaterThanOrEqual(0);
+    expect(pot.sparsity).toBeLessThan(0.5); // unpruned: only weights below the zero threshold
+    expect(md).toContain(`| pot-4 | ${(100 * pot.sparsity).toFixed(1)} | 1,152 | ${pot.luts.toLocaleString('en-US')} |`);
   });
 
   it('serves an unchanged second run from the cache', () => {

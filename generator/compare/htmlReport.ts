@@ -4,7 +4,7 @@
  * and inlined, so the page opens offline with no script at all.
  */
 import type { ComparisonTable } from './table.ts';
-import { toMarkdown } from './table.ts';
+import { mainTable } from './table.ts';
 
 /** One scatter plot of the variants: `y` against energy per inference, points labelled by variant. */
 function scatterSpec(t: ComparisonTable, y: { field: 'accuracy' | 'luts'; title: string }): Record<string, unknown> {
@@ -29,6 +29,24 @@ function scatterSpec(t: ComparisonTable, y: { field: 'accuracy' | 'luts'; title:
   };
 }
 
+/** Accuracy against the sparsity reached, one line per pruned PoT width. */
+function pruningSpec(t: ComparisonTable): Record<string, unknown> {
+  const values = (t.pruningCurves ?? []).flatMap((c) => c.points.map((p) => ({ weights: `PoT-${c.bits}`, sparsity: 100 * p.sparsity, accuracy: p.accuracy })));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 420,
+    height: 280,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'sparsity', type: 'quantitative', title: 'zero weights (%)', scale: { domain: [0, 100] } },
+      y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy (%)', scale: { zero: false } },
+      color: { field: 'weights', type: 'nominal', title: null },
+    },
+    config: { font: 'sans-serif', view: { stroke: '#ccc' } },
+  };
+}
+
 /** Renders a Vega-Lite specification to SVG text without a browser or a canvas. */
 async function renderSvg(spec: Record<string, unknown>): Promise<string> {
   const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
@@ -46,7 +64,7 @@ function escapeHtml(s: string): string {
 
 /** The Markdown table as an HTML table (the same cells, so the page and compare.md agree). */
 function htmlTable(t: ComparisonTable): string {
-  const rows = toMarkdown(t)
+  const rows = mainTable(t)
     .split('\n')
     .filter((l) => l.startsWith('| ') && !l.startsWith('| ---'))
     .map((l) => l.slice(2, -2).split(' | '));
@@ -70,6 +88,9 @@ export async function htmlReport(t: ComparisonTable, method: string): Promise<st
     plots.push(`<figure>${await renderSvg(scatterSpec(t, { field: 'accuracy', title: 'test accuracy (%)' }))}<figcaption>Accuracy against energy per inference</figcaption></figure>`);
   }
   plots.push(`<figure>${await renderSvg(scatterSpec(t, { field: 'luts', title: 'LUTs' }))}<figcaption>LUTs against energy per inference</figcaption></figure>`);
+  if (t.pruningCurves?.length) {
+    plots.push(`<figure>${await renderSvg(pruningSpec(t))}<figcaption>Accuracy against sparsity, PoT weights pruned by whole levels</figcaption></figure>`);
+  }
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -16,9 +16,9 @@ import { PotgenError } from '../core/errors.ts';
 import type { WeightQuantOptions } from '../dsl/types.ts';
 import { loadModel } from '../load/loadModel.ts';
 import { buildPrepared, prepareNetwork, type PreparedNetwork } from '../pipeline/buildDesign.ts';
-import { floatAccuracy, integerAccuracy, variantLabel } from '../report/accuracy.ts';
+import { floatAccuracy, integerAccuracy, variantLabel, weightSparsity } from '../report/accuracy.ts';
 import { writePlan } from '../write/writePlan.ts';
-import { comparisonTable, toMarkdown, type ComparisonTable, type VariantFigures } from './table.ts';
+import { comparisonTable, toMarkdown, type ComparisonTable, type PruningCurve, type VariantFigures } from './table.ts';
 import { htmlReport } from './htmlReport.ts';
 import { compileNetwork } from '../pipeline/buildDesign.ts';
 import { measureActivity, type ActivityMeasurement } from '../energy/gateLevel.ts';
@@ -55,6 +55,8 @@ export interface CompareOptions {
 export interface VariantMeasurement {
   readonly label: string;
   readonly directory: string;
+  /** Fraction of zero weights. */
+  readonly sparsity: number;
   readonly activity: ActivityMeasurement;
   readonly energy: EnergyEstimate;
 }
@@ -93,8 +95,20 @@ function writeWhole(file: string, text: string): void {
   renameSync(partial, file);
 }
 
-/** Accuracy of the float model and of every variant on the test set; undefined without a data set. */
-function accuracies(prepared: PreparedNetwork, variants: readonly WeightQuantOptions[], count: number | undefined, progress: (m: string) => void): { float: number; images: number; byVariant: number[] } | undefined {
+/** The pruning targets of a curve: 0 to 90% in steps of 10. */
+export const PRUNING_TARGETS: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/**
+ * Accuracy of the float model and of every variant on the test set, and, for each PoT width that
+ * a pruned variant uses, the curve of accuracy against sparsity over PRUNING_TARGETS (integer
+ * models only: cheap beside building hardware). Undefined without a data set.
+ */
+function accuracies(
+  prepared: PreparedNetwork,
+  variants: readonly WeightQuantOptions[],
+  count: number | undefined,
+  progress: (m: string) => void,
+): { float: number; images: number; byVariant: number[]; curves: PruningCurve[] } | undefined {
   if (!prepared.spec.dataset) return undefined;
   const test = testSet(prepared.spec);
   const n = Math.min(count ?? test.count, test.count);
@@ -106,7 +120,19 @@ function accuracies(prepared: PreparedNetwork, variants: readonly WeightQuantOpt
     progress(`accuracy: ${variantLabel(q)} (bit-exact integer model)`);
     return pct(integerAccuracy(compileNetwork(prepared, { quant: q }).ir, images, test.labels, variantLabel(q)));
   });
-  return { float, images: n, byVariant };
+  const prunedBits = [...new Set(variants.filter((q) => q.kind === 'pot' && q.prune).map((q) => q.bits))].sort((a, b) => a - b);
+  const curves = prunedBits.map((bits) => ({
+    bits,
+    points: PRUNING_TARGETS.map((target) => {
+      const q: WeightQuantOptions = target ? { kind: 'pot', bits, prune: target } : { kind: 'pot', bits };
+      const known = variants.findIndex((v) => variantLabel(v) === variantLabel(q));
+      progress(`pruning curve: ${variantLabel(q)}`);
+      const { ir } = compileNetwork(prepared, { quant: q });
+      const accuracy = known >= 0 ? byVariant[known]! : pct(integerAccuracy(ir, images, test.labels, variantLabel(q)));
+      return { target, sparsity: weightSparsity(ir), accuracy };
+    }),
+  }));
+  return { float, images: n, byVariant, curves };
 }
 
 /** Builds, measures and compares the variants of the network in `modelPath`. */
@@ -135,18 +161,18 @@ export async function runCompare(modelPath: string, options: CompareOptions): Pr
     images ??= result.images;
     const directory = path.join(designs, folderName(labels[i]!));
     writePlan(result.plan, directory);
-    return { label: labels[i]!, directory };
+    return { label: labels[i]!, directory, sparsity: weightSparsity(result.ir) };
   });
 
   const hardwareStarted = performance.now();
-  const measurements = await pool(builds, options.jobs ?? 2, async ({ label, directory }) => {
+  const measurements = await pool(builds, options.jobs ?? 2, async ({ label, directory, sparsity }) => {
     const activity = await measureActivity(directory, {
       ...(options.saif ? { saif: true } : {}),
       progress: (m: string) => progress(`${label}: ${m}`),
     });
     const energy = estimateEnergy(activity.cellActivity, activity.synthesis, coefficients);
     progress(`${label}: ${(energy.totalPicojoules / 1000).toFixed(2)} nJ per inference${activity.cached ? ' (cached)' : ''}`);
-    return { label, directory, activity, energy };
+    return { label, directory, sparsity, activity, energy };
   });
   const hardwareSeconds = (performance.now() - hardwareStarted) / 1000;
 
@@ -157,6 +183,7 @@ export async function runCompare(modelPath: string, options: CompareOptions): Pr
     return {
       variant: m.label,
       ...(accuracy ? { accuracy: accuracy.byVariant[i]! } : {}),
+      sparsity: m.sparsity,
       cyclesPerInference: m.activity.cycles,
       luts: s.luts,
       flipFlops: s.flipFlops,
@@ -168,7 +195,7 @@ export async function runCompare(modelPath: string, options: CompareOptions): Pr
       energyRatioRange: range,
     };
   });
-  const table = comparisonTable(prepared.spec.name, rows, baseline, accuracy ? { float: accuracy.float, images: accuracy.images } : undefined);
+  const table = comparisonTable(prepared.spec.name, rows, baseline, accuracy ? { float: accuracy.float, images: accuracy.images } : undefined, accuracy?.curves);
 
   mkdirSync(options.out, { recursive: true });
   const seconds = { accuracy: accuracySeconds, hardware: hardwareSeconds, total: (performance.now() - started) / 1000 };

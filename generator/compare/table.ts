@@ -13,6 +13,8 @@ export interface VariantFigures {
   readonly variant: string;
   /** Percent of the test images classified correctly by the bit-exact integer model; absent without a data set. */
   readonly accuracy?: number;
+  /** Fraction of the network's weights that are zero (pruned, or below the quantiser's zero threshold). */
+  readonly sparsity: number;
   /** Clock cycles between consecutive frame ends, counted in the gate-level simulation. */
   readonly cyclesPerInference: number;
   readonly luts: number;
@@ -37,6 +39,14 @@ export interface ComparisonTable {
   readonly floatAccuracy?: number;
   readonly images?: number;
   readonly rows: readonly (VariantFigures & { readonly ratios: Ratios })[];
+  /** Accuracy against sparsity of PoT weights pruned to a range of targets (integer model only, no hardware). */
+  readonly pruningCurves?: readonly PruningCurve[];
+}
+
+/** One PoT width pruned to each target sparsity in turn: what the bit-exact integer model scores. */
+export interface PruningCurve {
+  readonly bits: number;
+  readonly points: readonly { readonly target: number; readonly sparsity: number; readonly accuracy: number }[];
 }
 
 /** A variant's figure divided by the baseline's. */
@@ -53,6 +63,7 @@ export function comparisonTable(
   rows: readonly VariantFigures[],
   baseline: string,
   accuracy?: { readonly float: number; readonly images: number },
+  pruningCurves?: readonly PruningCurve[],
 ): ComparisonTable {
   const base = rows.find((r) => r.variant === baseline);
   if (!base) throw new RangeError(`The baseline ${baseline} is not among the variants (${rows.map((r) => r.variant).join(', ')}).`);
@@ -61,6 +72,7 @@ export function comparisonTable(
     design,
     baseline,
     ...(accuracy ? { floatAccuracy: accuracy.float, images: accuracy.images } : {}),
+    ...(pruningCurves?.length ? { pruningCurves } : {}),
     rows: rows.map((r) => ({
       ...r,
       ratios: {
@@ -82,13 +94,23 @@ function fixed(n: number, digits: number): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '∞';
 }
 
-/** The table as GitHub Markdown. */
+/** The table as GitHub Markdown, with its notes and any pruning curves below it. */
 export function toMarkdown(t: ComparisonTable): string {
+  const hasRange = t.rows.some((r) => r.energyRatioRange);
+  const notes: string[] = [];
+  if (t.floatAccuracy !== undefined) notes.push(`Float model: ${t.floatAccuracy.toFixed(2)}% on ${t.images} test images (integer models on the same images).`);
+  if (hasRange) notes.push('Energy ratio range: the ratio when the DSP and routing coefficients take every corner of their documented ranges.');
+  return `${mainTable(t)}\n${notes.length ? `\n${notes.join('\n')}\n` : ''}${(t.pruningCurves ?? []).map(curveMarkdown).join('')}`;
+}
+
+/** The main table alone, as Markdown lines (the text and HTML forms are made from it). */
+export function mainTable(t: ComparisonTable): string {
   const hasAccuracy = t.rows.some((r) => r.accuracy !== undefined);
   const hasRange = t.rows.some((r) => r.energyRatioRange);
   const head = [
     'variant',
     ...(hasAccuracy ? ['accuracy %'] : []),
+    'zero weights %',
     'cycles/inf.',
     'LUT',
     'FF',
@@ -106,6 +128,7 @@ export function toMarkdown(t: ComparisonTable): string {
     const cells = [
       r.variant === t.baseline ? `${r.variant} (baseline)` : r.variant,
       ...(hasAccuracy ? [r.accuracy === undefined ? '' : r.accuracy.toFixed(2)] : []),
+      (100 * r.sparsity).toFixed(1),
       count(r.cyclesPerInference),
       count(r.luts),
       count(r.flipFlops),
@@ -120,15 +143,18 @@ export function toMarkdown(t: ComparisonTable): string {
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
-  const notes: string[] = [];
-  if (t.floatAccuracy !== undefined) notes.push(`Float model: ${t.floatAccuracy.toFixed(2)}% on ${t.images} test images (integer models on the same images).`);
-  if (hasRange) notes.push('Energy ratio range: the ratio when the DSP and routing coefficients take every corner of their documented ranges.');
-  return `${lines.join('\n')}\n${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
+  return lines.join('\n');
+}
+
+/** A pruning curve as a small table: target, the sparsity reached, accuracy. */
+export function curveMarkdown(c: PruningCurve): string {
+  const rows = c.points.map((p) => `| ${(100 * p.target).toFixed(0)} | ${(100 * p.sparsity).toFixed(1)} | ${p.accuracy.toFixed(2)} |`);
+  return `\nPruning PoT-${c.bits} by whole levels (bit-exact integer model, no hardware built):\n\n| target % | zero weights % | accuracy % |\n| ---: | ---: | ---: |\n${rows.join('\n')}\n`;
 }
 
 /** The table as plain text for a terminal: the Markdown columns padded to line up. */
 export function toText(t: ComparisonTable): string {
-  const rows = toMarkdown(t)
+  const rows = mainTable(t)
     .split('\n')
     .filter((l) => l.startsWith('|') && !l.startsWith('|---') && !/^\| ---/.test(l))
     .map((l) => l.slice(2, -2).split(' | '));

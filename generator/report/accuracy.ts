@@ -45,6 +45,18 @@ export function integerAccuracy(ir: NetworkIR, images: readonly FeatureMap[], la
   return { label, correct, total: images.length };
 }
 
+/** Fraction of zero weights over every weighted layer (pruned, or below the quantiser's zero threshold). */
+export function weightSparsity(ir: NetworkIR): number {
+  let zeros = 0;
+  let total = 0;
+  for (const layer of ir.layers) {
+    if (!('weightValues' in layer)) continue;
+    for (const v of layer.weightValues) if (v === 0) zeros++;
+    total += layer.weightValues.length;
+  }
+  return total ? zeros / total : 0;
+}
+
 /**
  * Names a quantisation variant, short and unambiguous: `pot-4`; `uniform-4` (real scale per layer,
  * the default), `uniform-4/ch` (per channel), `uniform-4/pow2` (power-of-two scale).
