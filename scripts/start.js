@@ -36,17 +36,26 @@ if (major < 20) {
   process.exit(1);
 }
 
-const missing = ['iverilog', 'verilator'].filter((t) => !has(t));
+// What potgen and its tests need from Debian, each with how to tell it is there.
+const DEBIAN = [
+  { pkg: 'iverilog', present: () => has('iverilog') },
+  { pkg: 'verilator', present: () => has('verilator') },
+  // The Fashion-MNIST example's IDX files (its slow test reads them).
+  { pkg: 'dataset-fashion-mnist', present: () => existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz') },
+  // numpy for Debian's python3: the PoT fine-tuning quantiser is tested against potgen's.
+  { pkg: 'python3-numpy', present: () => spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0 },
+];
+const missing = DEBIAN.filter((d) => !d.present()).map((d) => d.pkg);
 if (missing.length > 0) {
   const root_ = typeof process.getuid === 'function' && process.getuid() === 0;
   const sudo = root_ ? [] : has('sudo') ? ['sudo'] : null;
   if (sudo === null) {
-    process.stderr.write(`npm start: ${missing.join(' and ')} missing; install them as root: apt-get install -y iverilog verilator\n`);
+    process.stderr.write(`npm start: ${missing.join(', ')} missing; install them as root: apt-get install -y ${missing.join(' ')}\n`);
     process.exit(1);
   }
   const [cmd, ...pre] = [...sudo, 'apt-get'];
-  run('Installing Icarus Verilog and Verilator (apt-get)', cmd, [...pre, 'update', '-qq']);
-  run('', cmd, [...pre, 'install', '-y', '-qq', 'iverilog', 'verilator']);
+  run(`Installing ${missing.join(', ')} (apt-get)`, cmd, [...pre, 'update', '-qq']);
+  run('', cmd, [...pre, 'install', '-y', '-qq', ...missing]);
 }
 
 if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
