@@ -71,17 +71,21 @@ export interface QuantisedWeights {
  *   error, and on the LeNet-5 example it loses 0.4 points of accuracy where log rounding lost 1.4.
  * - The largest magnitude, so rounded, takes the top code M.
  * - Magnitudes below half the smallest level (|w| < 2^(e−1)) become zero (the zero threshold).
- * - Pruning (`sparsity` > 0), in the log domain: whole levels are dropped, the smallest first,
- *   until at least that fraction of the layer's weights is zero; the largest level is never
- *   dropped. A level is a shift, so dropping one is what shrinks the hardware: every product of
+ * - Pruning, in the log domain: whole levels are dropped, the smallest first, until at least
+ *   the fraction `prune.sparsity` of the layer's weights is zero, or `prune.levels` levels in use
+ *   are gone (what a per-layer search sets); the largest level is never dropped. A level is a shift, so dropping one is what shrinks the hardware: every product of
  *   that level becomes a zero (no switching in ROM mode, no logic in logic mode), and the re-base
  *   below narrows every shifter, product and adder of the layer by one bit. Levels are coarse,
  *   so the sparsity reached is at least the target, often more (see `droppedLevels`).
  * - Finally e is re-based so that the smallest code in use is 1: an exact change of
  *   representation that keeps shifts, and hence adders, no wider than the levels in use need.
  */
-export function quantisePot(weights: ArrayLike<number>, bits: number, sparsity = 0): QuantisedWeights & { readonly droppedLevels: number } {
+export function quantisePot(weights: ArrayLike<number>, bits: number, prune: PotPruning | number = {}): QuantisedWeights & { readonly droppedLevels: number } {
+  const rule = typeof prune === 'number' ? { sparsity: prune } : prune;
+  const sparsity = rule.sparsity ?? 0;
+  const levels = rule.levels ?? 0;
   if (!(sparsity >= 0 && sparsity < 1)) throw new RangeError(`sparsity ${sparsity} is not in [0, 1)`);
+  if (!(Number.isInteger(levels) && levels >= 0)) throw new RangeError(`levels ${levels} is not a whole number of at least 0`);
   const maxCode = potMaxCode(bits);
   let maxAbs = 0;
   for (let i = 0; i < weights.length; i++) maxAbs = Math.max(maxAbs, Math.abs(weights[i]!));
@@ -100,7 +104,7 @@ export function quantisePot(weights: ArrayLike<number>, bits: number, sparsity =
     ms[i] = k + 1;
     minUsed = Math.min(minUsed, k + 1);
   }
-  const droppedLevels = dropLowestLevels(ms, maxCode, sparsity);
+  const droppedLevels = dropLowestLevels(ms, maxCode, sparsity, levels);
   if (droppedLevels > 0) {
     minUsed = maxCode;
     for (const m of ms) if (m !== 0) minUsed = Math.min(minUsed, m);
@@ -116,13 +120,19 @@ export function quantisePot(weights: ArrayLike<number>, bits: number, sparsity =
   return { values, codes, exponent: e + rebase, droppedLevels };
 }
 
+/** How a PoT layer is pruned: to a sparsity target, by a count of its smallest levels in use, or (both given) to whichever drops more. */
+export interface PotPruning {
+  readonly sparsity?: number;
+  readonly levels?: number;
+}
+
 /**
  * Zeroes the smallest levels of the magnitude codes `ms` (0 = zero, 1..maxCode) in place, one whole
- * level at a time, until at least `sparsity` of them are zero; the largest level in use stays.
- * Returns the number of levels in use that were dropped.
+ * level at a time, while fewer than `sparsity` of them are zero or fewer than `levels` levels in
+ * use are gone; the largest level in use stays. Returns the number of levels in use dropped.
  */
-function dropLowestLevels(ms: Int32Array, maxCode: number, sparsity: number): number {
-  if (sparsity <= 0 || ms.length === 0) return 0;
+function dropLowestLevels(ms: Int32Array, maxCode: number, sparsity: number, levels: number): number {
+  if ((sparsity <= 0 && levels <= 0) || ms.length === 0) return 0;
   const count = new Array<number>(maxCode + 1).fill(0);
   for (const m of ms) count[m]!++;
   let top = maxCode;
@@ -130,7 +140,7 @@ function dropLowestLevels(ms: Int32Array, maxCode: number, sparsity: number): nu
   let zeros = count[0]!;
   let dropBelow = 0; // levels m < dropBelow are dropped
   let dropped = 0;
-  for (let m = 1; m < top && zeros < sparsity * ms.length; m++) {
+  for (let m = 1; m < top && (zeros < sparsity * ms.length || dropped < levels); m++) {
     dropBelow = m + 1;
     if (count[m]! > 0) dropped++;
     zeros += count[m]!;

@@ -50,6 +50,19 @@ export function parseQuant(value: string): WeightQuantOptions {
   return percent === 0 ? { kind: 'pot', bits } : { kind: 'pot', bits, prune: percent / 100 };
 }
 
+function parseWeightBits(value: string): number {
+  const { min, max } = LIMITS.weightBits;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`Weights may have ${min} to ${max} bits, not ${value}.`);
+  return n;
+}
+
+function parseBudget(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('It must be a number of accuracy points from 0 to 100.');
+  return n;
+}
+
 function parseCount(min: number) {
   return (value: string): number => {
     const n = Number(value);
@@ -190,6 +203,52 @@ function program(io: CliIo): Command {
         throw new PotgenError(`Verilator found ${result.warnings.length} problem(s) in ${manifest.design}.`);
       }
       line(`${manifest.design}: ${manifest.rtl.length} files lint clean (verilator --lint-only -Wall)`);
+    });
+
+  root
+    .command('prune')
+    .description('Find how many power-of-two levels each layer can drop for an accuracy budget (log-domain pruning).')
+    .argument('<model>', 'a model file with a dataset, e.g. examples/lenet5/lenet5.ts')
+    .option('--bits <n>', 'PoT weight bits, sign included', parseWeightBits, 4)
+    .option('--budget <points>', 'accuracy points the pruned network may lose against the unpruned one', parseBudget, 0.5)
+    .option('--images <n>', 'held-out training images to score each candidate on', parseCount(1), 2000)
+    .option('--test-images <n>', 'test images for the accuracy printed beside the result (default: all)', parseCount(0))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Each round drops one more level in whichever layer costs the least accuracy per weight it',
+        'zeroes, scored by the bit-exact integer model on training images that calibration does not',
+        'use; it stops when every candidate would leave the budget. The result is a pot({ bits,',
+        'pruneLevels }) per layer to paste into the model file. LeNet-5 takes about a minute.',
+        '',
+        'Example:',
+        '  potgen prune examples/lenet5/lenet5.ts --bits 4 --budget 0.5',
+      ].join('\n'),
+    )
+    .action(async (model: string, opts: { bits: number; budget: number; images: number; testImages?: number }) => {
+      step(`loading ${model}`);
+      const [{ loadModel }, { prepareNetwork }, { searchPruning }] = await Promise.all([
+        import('../load/loadModel.ts'),
+        import('../pipeline/buildDesign.ts'),
+        import('../prune/searchPruning.ts'),
+      ]);
+      const loaded = loadModel(model);
+      const prepared = prepareNetwork(loaded.network, loaded.locator, loaded.file);
+      const r = searchPruning(prepared, {
+        bits: opts.bits,
+        budget: opts.budget,
+        images: opts.images,
+        ...(opts.testImages !== undefined ? { testImages: opts.testImages } : {}),
+        progress: step,
+      });
+      const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+      line(`${prepared.spec.name}: PoT-${r.bits} pruned by whole levels within ${r.budget} points on ${r.searchImages} held-out training images`);
+      line(`  unpruned: ${r.start.accuracy.toFixed(2)}%, ${pct(r.start.sparsity)} zero weights`);
+      line(`  pruned:   ${r.accuracy.toFixed(2)}%, ${pct(r.sparsity)} zero weights (${r.steps.length} levels dropped)`);
+      if (r.test) line(`  test set (${r.test.images} images): ${r.test.start.toFixed(2)}% unpruned, ${r.test.pruned.toFixed(2)}% pruned`);
+      line('per layer, for the model file:');
+      for (const [name, levels] of Object.entries(r.levels)) line(`  ${name}: pot({ bits: ${r.bits}${levels ? `, pruneLevels: ${levels}` : ''} })`);
     });
 
   root

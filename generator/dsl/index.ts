@@ -60,8 +60,13 @@ export function argmax(options: { name?: string } = {}): RawArgmax {
 }
 
 /** Power-of-two weights: `bits` = 1 sign bit + (bits-1)-bit exponent code; each product is a shift. */
-export function pot(options: { bits: number; prune?: number }): WeightQuantOptions {
-  return { kind: 'pot', bits: options.bits, ...(options.prune !== undefined ? { prune: options.prune } : {}) };
+export function pot(options: { bits: number; prune?: number; pruneLevels?: number }): WeightQuantOptions {
+  return {
+    kind: 'pot',
+    bits: options.bits,
+    ...(options.prune !== undefined ? { prune: options.prune } : {}),
+    ...(options.pruneLevels !== undefined ? { pruneLevels: options.pruneLevels } : {}),
+  };
 }
 
 /**

@@ -20,6 +20,12 @@ export interface WeightQuantOptions {
    * its largest level always stays. Default 0 (no pruning beyond the quantiser's zero threshold).
    */
   readonly prune?: number;
+  /**
+   * PoT weights only: drop exactly this many of the layer's smallest power-of-two levels in use
+   * (its largest level always stays). What `potgen prune` suggests per layer for an accuracy
+   * budget. With `prune` as well, whichever drops more levels wins.
+   */
+  readonly pruneLevels?: number;
 }
 
 /**

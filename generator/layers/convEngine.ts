@@ -125,7 +125,7 @@ export function quantiseConv(spec: WeightedSpec, q: QuantiseInput, geometry: Win
   let bias: number[];
   let multipliers: number[] = [];
   if (scale === 'pow2') {
-    w = spec.weights.kind === 'pot' ? quantisePot(floats, spec.weights.bits, spec.weights.kind === 'pot' ? (spec.weights.prune ?? 0) : 0) : quantiseUniform(floats, spec.weights.bits);
+    w = spec.weights.kind === 'pot' ? quantisePot(floats, spec.weights.bits, { sparsity: spec.weights.prune ?? 0, levels: spec.weights.pruneLevels ?? 0 }) : quantiseUniform(floats, spec.weights.bits);
     bias = Array.from({ length: outChannels }, (_, o) => (floatBias ? quantiseBias(floatBias[o]!, q.inputExponent + w.exponent) : 0));
   } else {
     const scaled = quantiseUniformScaled(floats, spec.weights.bits, outChannels, scale === 'channel');

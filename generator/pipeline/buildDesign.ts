@@ -52,7 +52,7 @@ export interface BuildResult {
 }
 
 /** Calibration images: the first training images of the data set (test images if it has no training split), or seeded random ones. */
-const CALIBRATION_IMAGES = { dataset: 1000, random: 8 } as const;
+export const CALIBRATION_IMAGES = { dataset: 1000, random: 8 } as const;
 
 /** Testbench frames by default: at full rate (two, to measure cycles per frame), then with random stalls. */
 export const DEFAULT_FRAMES = { steady: 2, stress: 2 } as const;

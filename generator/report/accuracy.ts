@@ -62,7 +62,9 @@ export function weightSparsity(ir: NetworkIR): number {
  * the default), `uniform-4/ch` (per channel), `uniform-4/pow2` (power-of-two scale).
  */
 export function variantLabel(q: WeightQuantOptions): string {
-  if (q.kind === 'pot') return q.prune ? `pot-${q.bits}-prune${Math.round(q.prune * 100)}` : `pot-${q.bits}`;
+  if (q.kind === 'pot') {
+    return `pot-${q.bits}${q.prune ? `-prune${Math.round(q.prune * 100)}` : ''}${q.pruneLevels ? `-drop${q.pruneLevels}` : ''}`;
+  }
   const scale = q.scale ?? 'layer';
   return `uniform-${q.bits}${scale === 'channel' ? '/ch' : scale === 'pow2' ? '/pow2' : ''}`;
 }

@@ -78,7 +78,7 @@ class Checker {
       case 'identifier':
         return this.identifier(owner, prop, value, `${what}: '${key}'`);
       case 'quant': {
-        const q = value as { kind?: unknown; bits?: unknown; scale?: unknown; prune?: unknown };
+        const q = value as { kind?: unknown; bits?: unknown; scale?: unknown; prune?: unknown; pruneLevels?: unknown };
         if (typeof q !== 'object' || q === null || (q.kind !== 'pot' && q.kind !== 'uniform')) {
           return at(`${what}: '${key}' must be pot({ bits }) or uniform({ bits }), not ${show(value)}.`);
         }
@@ -98,10 +98,15 @@ class Checker {
           if (q.prune !== undefined && (typeof q.prune !== 'number' || !(q.prune >= 0 && q.prune < 1))) {
             return at(`${what}: pot({ bits: ${q.bits}, prune: ${show(q.prune)} }) needs prune to be a fraction of weights from 0 up to (not including) 1.`, `Use pot({ bits: ${q.bits}, prune: 0.5 }) for at least half of each layer's weights at zero.`);
           }
-          return { kind: q.kind, bits: q.bits, ...(q.prune ? { prune: q.prune } : {}) };
+          const levels = 2 ** (q.bits - 1) - 2; // all but the largest
+          if (q.pruneLevels !== undefined && (typeof q.pruneLevels !== 'number' || !Number.isInteger(q.pruneLevels) || q.pruneLevels < 0 || q.pruneLevels > levels)) {
+            return at(`${what}: pot({ bits: ${q.bits}, pruneLevels: ${show(q.pruneLevels)} }) needs a whole number of levels from 0 to ${levels} (all but the largest of ${levels + 1}).`);
+          }
+          return { kind: q.kind, bits: q.bits, ...(q.prune ? { prune: q.prune } : {}), ...(q.pruneLevels ? { pruneLevels: q.pruneLevels } : {}) };
         }
-        if (q.prune !== undefined) {
-          return at(`${what}: uniform({ bits: ${q.bits} }) takes no prune; pruning by power-of-two levels applies to PoT weights.`, `Use pot({ bits: ${q.bits}, prune: ${show(q.prune)} }).`);
+        if (q.prune !== undefined || q.pruneLevels !== undefined) {
+          const key = q.prune !== undefined ? 'prune' : 'pruneLevels';
+          return at(`${what}: uniform({ bits: ${q.bits} }) takes no ${key}; pruning by power-of-two levels applies to PoT weights.`, `Use pot({ bits: ${q.bits}, ${key}: ${show(q.prune ?? q.pruneLevels)} }).`);
         }
         const scales = ['layer', 'channel', 'pow2'];
         if (q.scale !== undefined && (typeof q.scale !== 'string' || !scales.includes(q.scale))) {

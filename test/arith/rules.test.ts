@@ -74,6 +74,19 @@ describe('quantisePot', () => {
     expect([Array.from(gap.values), gap.droppedLevels]).toEqual([[1, 0, 0], 1]);
   });
 
+  it('prunes a given number of levels in use, and with a sparsity too whichever drops more', () => {
+    const w = [1, -0.5, 0.25, 0.25, 0.125];
+    const two = quantisePot(w, 4, { levels: 2 });
+    expect([Array.from(two.values), two.droppedLevels]).toEqual([[2, -1, 0, 0, 0], 2]);
+    // An empty level is not counted: 2^-2 and 2^-4 are the two levels below 2^-1 in use.
+    const gap = quantisePot([1, 0.5, 0.25, 0.0625], 4, { levels: 2 });
+    expect([Array.from(gap.values), gap.droppedLevels]).toEqual([[2, 1, 0, 0], 2]);
+    expect(quantisePot(w, 4, { levels: 9 }).droppedLevels).toBe(3); // the largest level stays
+    expect(quantisePot(w, 4, { levels: 1, sparsity: 0.5 }).droppedLevels).toBe(2);
+    expect(quantisePot(w, 4, { levels: 3, sparsity: 0.2 }).droppedLevels).toBe(3);
+    expect(() => quantisePot(w, 4, { levels: 1.5 })).toThrow(RangeError);
+  });
+
   it('refuses a sparsity outside [0, 1)', () => {
     expect(() => quantisePot([1], 4, 1)).toThrow(RangeError);
     expect(() => quantisePot([1], 4, -0.1)).toThrow(RangeError);

@@ -172,7 +172,7 @@ export default network({
     ]);
   });
 
-  it('reports a pruning fraction out of range and pruning on uniform weights', async () => {
+  it('reports a pruning fraction or level count out of range and pruning on uniform weights', async () => {
     const text = `import { conv2d, network, pot, randomWeights } from 'potgen';
 
 export default network({
@@ -182,14 +182,16 @@ export default network({
   layers: [
     conv2d({ name: 'conv1', outChannels: 8, kernel: 3, weights: pot({ bits: 4, prune: 1.5 }) }),
     conv2d({ name: 'conv2', outChannels: 8, kernel: 3, weights: { kind: 'uniform', bits: 8, prune: 0.5 } }),
+    conv2d({ name: 'conv3', outChannels: 8, kernel: 3, weights: pot({ bits: 4, pruneLevels: 7 }) }),
   ],
 });
 `;
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
     await expectBuildFails(dir, 'model.ts', [
-      `${at(model, text, 'weights: pot')}: error: conv2d 'conv1': pot({ bits: 4, prune: 1.5 }) needs prune to be a fraction of weights from 0 up to (not including) 1. Use pot({ bits: 4, prune: 0.5 }) for at least half of each layer's weights at zero.`,
+      `${at(model, text, 'weights: pot({ bits: 4, prune: 1.5')}: error: conv2d 'conv1': pot({ bits: 4, prune: 1.5 }) needs prune to be a fraction of weights from 0 up to (not including) 1. Use pot({ bits: 4, prune: 0.5 }) for at least half of each layer's weights at zero.`,
       `${at(model, text, "weights: { kind: 'uniform'")}: error: conv2d 'conv2': uniform({ bits: 8 }) takes no prune; pruning by power-of-two levels applies to PoT weights. Use pot({ bits: 8, prune: 0.5 }).`,
+      `${at(model, text, 'weights: pot({ bits: 4, pruneLevels')}: error: conv2d 'conv3': pot({ bits: 4, pruneLevels: 7 }) needs a whole number of levels from 0 to 6 (all but the largest of 7).`,
     ]);
   });
 
@@ -393,6 +395,19 @@ describe('potgen command-line misuse', () => {
     );
     expect(tooWide.status).toBe(1);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('rejects a pruning budget that is not a number of points, and a model with no data set to prune on', async () => {
+    const dir = scratch({ 'model.ts': goodModel });
+    const budget = await potgen('prune', path.join(dir, 'model.ts'), '--budget', '-1');
+    expect(budget.stderr).toBe("error: option '--budget <points>' argument '-1' is invalid. It must be a number of accuracy points from 0 to 100.\n(run with --help for usage)\n");
+    expect(budget.status).toBe(1);
+    const bits = await potgen('prune', path.join(dir, 'model.ts'), '--bits', '9');
+    expect(bits.stderr).toContain('Weights may have 2 to 8 bits, not 9.');
+    expect(bits.status).toBe(1);
+    const noData = await potgen('prune', path.join(dir, 'model.ts'));
+    expect(noData.stderr).toContain('Pruning for an accuracy budget needs labelled images');
+    expect(noData.status).toBe(1);
   });
 
   it('rejects potgen sim on a folder that is not a design', async () => {
