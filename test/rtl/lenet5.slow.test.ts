@@ -48,6 +48,19 @@ describe('LeNet-5 on real MNIST images', () => {
     expect(resources.uniform.dsp).toBeGreaterThan(0);
   }, 900_000);
 
+  it('the pruned, fine-tuned example (lenet5_pruned.ts, 59% zero weights) matches the reference under Icarus (3 images)', async () => {
+    const built = buildDesign('examples/lenet5/lenet5_pruned.ts', { steadyFrames: 2, stressFrames: 1 });
+    const weights = built.ir.layers.flatMap((l) => ('weightValues' in l ? l.weightValues : []));
+    expect(weights.filter((v) => v === 0).length / weights.length).toBeGreaterThan(0.5);
+    const out = `${dir}/pruned`;
+    writePlan(built.plan, out);
+    const sim = await simulate(out);
+    expect(sim.log).toContain('4 passed, 0 failed');
+    expect(sim.measuredCyclesPerFrame).toEqual([built.hw.cyclesPerFrame]);
+    expect(sim.ok).toBe(true);
+    expect((await lint(out)).clean).toBe(true);
+  });
+
   it('also runs under Icarus (3 images)', async () => {
     const built = buildDesign('examples/lenet5/lenet5.ts', { steadyFrames: 2, stressFrames: 1 });
     const out = `${dir}/icarus`;
