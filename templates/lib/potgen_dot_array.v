@@ -1,30 +1,32 @@
 // potgen_dot_array: PE dot products of SIMD terms per cycle (hand-written library). Part of potgen.
 //
-// Lane (p, i) multiplies activation i (unsigned AB bits) by weight code (p, i) (WB bits) into a
-// signed PW-bit product register and a one-bit `one`; each PE's SIMD products and ones then go
-// through a pipelined adder tree into a signed SW-bit sum and a carry. Contract, per PE:
+// The activations and the codes are registered (on in_valid); lane (p, i) then multiplies
+// activation i (unsigned AB bits) by weight code (p, i) (WB bits) into a signed PW-bit product
+// and a one-bit `one`, and each PE's SIMD products and ones go through a pipelined adder tree
+// into a signed SW-bit sum and a carry. Contract, per PE:
 //   sums[p] + carries[p] = sum of its SIMD exact products  (mod 2^SW)
 // and the caller adds the carry on its accumulator's carry input. Latency: 1 + ceil(log2 SIMD).
 //
 // MODE_POT = 1 — power of two (bitshift-and-accumulate): code = {sign, m}, m = WB-1 bits;
 //   m = 0 is the weight zero, else the product is ±(a << (m - 1)). No multiplier exists here.
-//   A negative product is stored as ~(a << (m - 1)) with one = 1: the + 1 of the negation rides
-//   on a carry input of the adder tree, so a lane is a shifter and a row of XORs, not a shifter
-//   and a carry chain. The shift is (a << m) >> 1 rather than a << (m - 1): no decrement.
+//   A negative product is ~(a << (m - 1)) with one = 1: the + 1 of the negation rides on a carry
+//   input of the adder tree, so a lane is a shifter and a row of XORs, not a shifter and a carry
+//   chain. The shift is (a << m) >> 1 rather than a << (m - 1): no decrement.
 // MODE_POT = 0 — uniform: code is a WB-bit two's-complement integer and the product is a * code
 //   (no ones).
 //
-// Operand isolation: product registers only load on in_valid, and a zero PoT weight loads 0 (and
-// one = 0, also for the negative zero), so pruned weights and idle cycles cause no toggling in the
-// adder tree.
+// Operand isolation: the operand registers only load on in_valid, and a zero PoT weight gives 0
+// (and one = 0, also for the negative zero), so pruned weights and idle cycles cause no toggling
+// in the adder tree.
 //
 // Layout: act[i*AB +: AB]; codes[(p*SIMD + i)*WB +: WB]; sums[p*SW +: SW].
 //
 // Simulation speed: no vector here is assembled from several part-select drivers (continuous
 // assigns or port connections). Icarus turns such a vector into a strength-aware concatenation
 // that every reader converts back bit by bit whenever any part changes: PE x SIMD = 75 lanes
-// then cost milliseconds per cycle. The product registers are parts of one register vector per
-// PE, and the PE sums are gathered by one combinational block each into a register vector.
+// then cost milliseconds per cycle. The operands are two whole registers, the products parts of
+// one vector per PE written by one block per lane, and the PE sums are gathered by one
+// combinational block each into a register vector.
 //
 // Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
 //   PE >= 1, SIMD >= 1, AB >= 1;  MODE_POT 0 or 1
@@ -81,12 +83,24 @@ module potgen_dot_array #(
         end
     endgenerate
 
+    // The operands are registered, not the products: SIMD activations shared by every PE and one
+    // WB-bit code per lane, where a product register would hold PW bits per lane (PoT-4 at 8 x 8
+    // lanes: 320 flip-flops instead of 960, and 128 fewer LUTs; uniform-8: 576 instead of 1024).
+    // They load only on in_valid, so the products below change only on valid steps.
+    reg [SIMD*AB-1:0]    act_q;
+    reg [PE*SIMD*WB-1:0] codes_q;
+    always @(posedge clk)
+        if (in_valid) begin
+            act_q   <= act;
+            codes_q <= codes;
+        end
+
     reg [PE*SW-1:0] sums_r;
     reg [PE-1:0]    carries_r;
     genvar p, i;
     generate
         for (p = 0; p < PE; p = p + 1) begin : g_pe
-            reg  [SIMD*PW-1:0] products;  // the SIMD product registers of this PE
+            reg  [SIMD*PW-1:0] products;  // the SIMD products of this PE (combinational)
             /* verilator lint_off UNDRIVEN */
             /* verilator lint_off UNUSEDSIGNAL */
             reg  [SIMD-1:0]    ones;      // the + 1 of each negated product (PoT only; unused when uniform)
@@ -95,8 +109,8 @@ module potgen_dot_array #(
             wire [SW-1:0]      tree_sum;
             wire               tree_one;
             for (i = 0; i < SIMD; i = i + 1) begin : g_lane
-                wire [AB-1:0] a    = act[i*AB +: AB];
-                wire [WB-1:0] code = codes[(p*SIMD + i)*WB +: WB];
+                wire [AB-1:0] a    = act_q[i*AB +: AB];
+                wire [WB-1:0] code = codes_q[(p*SIMD + i)*WB +: WB];
                 if (MODE_POT != 0) begin : g_shift
                     wire [WB-2:0] m    = code[WB-2:0];
                     wire          sign = code[WB-1];
@@ -105,22 +119,16 @@ module potgen_dot_array #(
                     wire [PW:0]   wide = {{(PW + 1 - AB){1'b0}}, a} << m;  // bit 0 is never read
                     /* verilator lint_on UNUSEDSIGNAL */
                     wire [PW-1:0] magnitude = wide[PW:1];
-                    // Zero as a reset-priority branch, not a mux in front of the XOR: cheaper.
-                    always @(posedge clk)
-                        if (in_valid && zero) begin
-                            products[i*PW +: PW] <= {PW{1'b0}};
-                            ones[i]              <= 1'b0;
-                        end else if (in_valid) begin
-                            products[i*PW +: PW] <= magnitude ^ {PW{sign}};
-                            ones[i]              <= sign;
-                        end
+                    always @* begin
+                        products[i*PW +: PW] = zero ? {PW{1'b0}} : magnitude ^ {PW{sign}};
+                        ones[i]              = sign && !zero;
+                    end
                 end else begin : g_multiply
                     localparam integer FW = AB + WB + 1;
                     /* verilator lint_off UNUSEDSIGNAL */
                     wire signed [FW-1:0] full = $signed({1'b0, a}) * $signed(code);  // bits above PW are sign copies by the width bound
                     /* verilator lint_on UNUSEDSIGNAL */
-                    always @(posedge clk)
-                        if (in_valid) products[i*PW +: PW] <= full[PW-1:0];
+                    always @* products[i*PW +: PW] = full[PW-1:0];
                 end
             end
             potgen_adder_tree #(.N(SIMD), .IW(PW), .OW(SW), .ONES(MODE_POT)) u_tree (

@@ -179,14 +179,14 @@ const dotMutations = [
   },
   {
     name: 'PoT: the + 1 of a negation not counted',
-    from: 'ones[i]              <= sign;',
-    to: "ones[i]              <= 1'b0;",
+    from: 'ones[i]              = sign && !zero;',
+    to: "ones[i]              = 1'b0;",
     sets: [dot({ PE: 1, SIMD: 1, AB: 8, WB: 2, MODE_POT: 1 }), dot({ PE: 3, SIMD: 5, AB: 4, WB: 5, MODE_POT: 1 })],
   },
   {
     name: 'PoT: a negative zero weight counting a one',
-    from: "products[i*PW +: PW] <= {PW{1'b0}};\n                            ones[i]              <= 1'b0;",
-    to: "products[i*PW +: PW] <= {PW{1'b0}};\n                            ones[i]              <= sign;",
+    from: 'ones[i]              = sign && !zero;',
+    to: 'ones[i]              = sign;',
     sets: [dot({ PE: 2, SIMD: 3, AB: 8, WB: 4, MODE_POT: 1 })],
   },
   {
@@ -208,10 +208,10 @@ const dotMutations = [
     sets: [dot({ PE: 1, SIMD: 1, AB: 8, WB: 2, MODE_POT: 0 }), dot({ PE: 3, SIMD: 5, AB: 4, WB: 8, MODE_POT: 0 })],
   },
   {
-    name: 'uniform: products load without in_valid',
-    from: 'if (in_valid) products[i*PW +: PW] <= full[PW-1:0];',
-    to: 'products[i*PW +: PW] <= full[PW-1:0];',
-    sets: [dot({ PE: 3, SIMD: 4, AB: 8, WB: 4, MODE_POT: 0 })],
+    name: 'operands load without in_valid',
+    from: 'if (in_valid) begin\n            act_q   <= act;',
+    to: 'begin\n            act_q   <= act;',
+    sets: [dot({ PE: 3, SIMD: 4, AB: 8, WB: 4, MODE_POT: 0 }), dot({ PE: 2, SIMD: 3, AB: 8, WB: 4, MODE_POT: 1 })],
   },
 ].map((m) => ({ ...m, file: 'potgen_dot_array.v' }));
 
