@@ -235,7 +235,7 @@ function program(io: CliIo): Command {
       ]);
       const loaded = loadModel(model);
       const prepared = prepareNetwork(loaded.network, loaded.locator, loaded.file);
-      const r = searchPruning(prepared, {
+      const r = await searchPruning(prepared, {
         bits: opts.bits,
         budget: opts.budget,
         images: opts.images,

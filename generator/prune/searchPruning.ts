@@ -9,7 +9,12 @@
  * budget. It stops when no candidate is inside. The search images are the data set's training
  * images after the ones calibration uses, so neither the test set nor the calibration images
  * choose the thresholds; the test accuracy is reported beside, never used.
+ *
+ * Each score is seconds of synchronous work (a calibration and the integer model over the images),
+ * and a search makes dozens: it yields to the event loop between them, so that a caller (the
+ * test runner's worker, a progress display) is never blocked for the whole search.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { PotgenError } from '../core/errors.ts';
 import type { FeatureMap } from '../core/shapes.ts';
 import { calibrationSet, testSet } from '../data/datasets.ts';
@@ -78,8 +83,8 @@ function levelsInUse(ir: NetworkIR): Record<string, number> {
   return out;
 }
 
-/** Runs the search; throws PotgenError when the network has no data set to score on. */
-export function searchPruning(prepared: PreparedNetwork, options: PruneSearchOptions): PruneSearchResult {
+/** Runs the search; rejects with PotgenError when the network has no data set to score on. */
+export async function searchPruning(prepared: PreparedNetwork, options: PruneSearchOptions): Promise<PruneSearchResult> {
   const { bits, budget } = options;
   const progress = options.progress ?? ((): void => {});
   if (!prepared.spec.dataset) throw new PotgenError('Pruning for an accuracy budget needs labelled images: add dataset: ... to the network.');
@@ -90,14 +95,15 @@ export function searchPruning(prepared: PreparedNetwork, options: PruneSearchOpt
   if (count < 1) throw new PotgenError(`The data set has no training images beyond the ${first} calibration uses; the search needs held-out images.`);
   const images: FeatureMap[] = train.images(first, first + count);
   const labels = Array.from({ length: count }, (_, i) => train.labels[first + i]!);
-  const score = (levels: Readonly<Record<string, number>>): { ir: NetworkIR; accuracy: number; sparsity: number } => {
+  const score = async (levels: Readonly<Record<string, number>>): Promise<{ ir: NetworkIR; accuracy: number; sparsity: number }> => {
+    await yieldToEventLoop();
     const { ir } = compileNetwork(withLevels(prepared, bits, levels));
     const r = integerAccuracy(ir, images, labels, 'search');
     return { ir, accuracy: (100 * r.correct) / r.total, sparsity: weightSparsity(ir) };
   };
 
   progress(`pruning search: unpruned PoT-${bits} on ${count} held-out training images`);
-  const start = score({});
+  const start = await score({});
   const inUse = levelsInUse(start.ir);
   const floor = start.accuracy - budget;
   let current = { levels: {} as Record<string, number>, ...start };
@@ -108,7 +114,7 @@ export function searchPruning(prepared: PreparedNetwork, options: PruneSearchOpt
       const dropped = current.levels[layer] ?? 0;
       if (dropped + 1 >= used) continue; // the largest level stays
       const levels = { ...current.levels, [layer]: dropped + 1 };
-      const s = score(levels);
+      const s = await score(levels);
       const gained = s.sparsity - current.sparsity;
       if (s.accuracy < floor || gained <= 0) continue;
       const cost = (current.accuracy - s.accuracy) / gained;
@@ -128,11 +134,13 @@ export function searchPruning(prepared: PreparedNetwork, options: PruneSearchOpt
     const n = Math.min(testCount, set.count);
     progress(`pruning search: the unpruned and the pruned network on ${n} test images`);
     const testImages = set.images(0, n);
-    const pct = (ir: NetworkIR): number => {
+    const pct = async (ir: NetworkIR): Promise<number> => {
+      await yieldToEventLoop();
       const r = integerAccuracy(ir, testImages, set.labels, 'test');
       return (100 * r.correct) / r.total;
     };
-    test = { images: n, start: pct(start.ir), pruned: pct(compileNetwork(withLevels(prepared, bits, levels)).ir) };
+    const unpruned = await pct(start.ir);
+    test = { images: n, start: unpruned, pruned: await pct(compileNetwork(withLevels(prepared, bits, levels)).ir) };
   }
   return {
     bits,

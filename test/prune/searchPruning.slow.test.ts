@@ -15,10 +15,10 @@ const LENET = path.resolve(import.meta.dirname, '../../examples/lenet5/lenet5.ts
 const IMAGES = 300;
 
 describe('searchPruning', () => {
-  it('finds per-layer level counts for a budget that rebuild to the accuracy and sparsity it reports', () => {
+  it('finds per-layer level counts for a budget that rebuild to the accuracy and sparsity it reports', async () => {
     const loaded = loadModel(LENET);
     const prepared = prepareNetwork(loaded.network, loaded.locator, loaded.file);
-    const r = searchPruning(prepared, { bits: 4, budget: 1, images: IMAGES, testImages: 0 });
+    const r = await searchPruning(prepared, { bits: 4, budget: 1, images: IMAGES, testImages: 0 });
     expect(r.test).toBeUndefined();
     expect(r.searchImages).toBe(IMAGES);
     expect(r.accuracy).toBeGreaterThanOrEqual(r.start.accuracy - 1);
