@@ -158,7 +158,7 @@ function program(io: CliIo): Command {
       if (!datasetFiles(prepared.spec.dataset).train) line('  (the data set has no training split, so calibration used its first test images)');
       for (const r of rows) {
         const pct = (100 * r.correct) / r.total;
-        const delta = r === float ? '' : `  (${(pct - (100 * float.correct) / float.total).toFixed(2)} points)`;
+        const delta = r === float ? '' : `  (${(pct - (100 * float.correct) / float.total).toFixed(2)} points, ${(100 * (r.sparsity ?? 0)).toFixed(1)}% zero weights)`;
         line(`  ${r.label.padEnd(36)} ${pct.toFixed(2).padStart(6)}%  ${r.correct}/${r.total}${delta}`);
       }
     });

@@ -17,6 +17,8 @@ export interface AccuracyRow {
   readonly label: string;
   readonly correct: number;
   readonly total: number;
+  /** Fraction of zero weights (integer models only). */
+  readonly sparsity?: number;
 }
 
 /** The predicted class: the arg-max layer's output, or the arg-max of the last layer's values. */
@@ -101,7 +103,7 @@ export function accuracyReport(
   for (const q of variants) {
     progress(`${variantLabel(q)}: calibrating shifts and running the integer model`);
     const { ir } = compileNetwork(prepared, { quant: q });
-    rows.push(integerAccuracy(ir, images, labels, `${variantLabel(q)} (integer, bit-exact)`));
+    rows.push({ ...integerAccuracy(ir, images, labels, `${variantLabel(q)} (integer, bit-exact)`), sparsity: weightSparsity(ir) });
   }
   return rows;
 }

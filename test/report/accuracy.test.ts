@@ -8,6 +8,7 @@ import { runPotgen } from '../support/designs.ts';
 describe('potgen eval', () => {
   it('prints float, PoT and uniform accuracy side by side', async () => {
     const r = await runPotgen('eval', 'examples/lenet5/lenet5.ts', '--images', '500');
+    const pruned = await runPotgen('eval', 'examples/lenet5/lenet5.ts', '--images', '500', '--quant', 'pot:4', '--quant', 'pot:4:prune30');
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe('lenet5: accuracy on 500 MNIST test images');
@@ -28,6 +29,10 @@ describe('potgen eval', () => {
     // The real per-layer scale uses all 15 levels where the power-of-two scale wastes some.
     expect(uniform4).toBeGreaterThanOrEqual(uniform4pow2);
     expect(r.stderr).toContain('pot-4: calibrating shifts and running the integer model');
+    // Each integer model says how many of its weights are zero; pruning raises it past its target.
+    const zeros = (label: string): number => Number(new RegExp(`^  ${label}.*, (\\d+\\.\\d)% zero weights\\)$`, 'm').exec(pruned.stdout)![1]);
+    expect(zeros('pot-4 \\(integer')).toBeLessThan(10);
+    expect(zeros('pot-4-prune30 \\(integer')).toBeGreaterThanOrEqual(30);
   });
 
   it('refuses a model without a data set', async () => {
