@@ -220,7 +220,7 @@ function program(io: CliIo): Command {
         'Each round drops one more level in whichever layer costs the least accuracy per weight it',
         'zeroes, scored by the bit-exact integer model on training images that calibration does not',
         'use; it stops when every candidate would leave the budget. The result is a pot({ bits,',
-        'pruneLevels }) per layer to paste into the model file. LeNet-5 takes about a minute.',
+        'pruneLevels }) per layer to paste into the model file. LeNet-5 takes a few minutes on 2 cores.',
         '',
         'Example:',
         '  potgen prune examples/lenet5/lenet5.ts --bits 4 --budget 0.5',
