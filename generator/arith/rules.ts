@@ -95,20 +95,16 @@ export function quantisePot(weights: ArrayLike<number>, bits: number, prune: Pot
   const top = nearestPowerOfTwo(maxAbs);
   const e = top - (maxCode - 1);
   const ms = new Int32Array(weights.length);
-  let minUsed = maxCode;
   for (let i = 0; i < weights.length; i++) {
     const w = weights[i]!;
     const mag = Math.abs(w);
     if (mag < 2 ** (e - 1)) continue;
     const k = Math.min(maxCode - 1, Math.max(0, nearestPowerOfTwo(mag) - e));
     ms[i] = k + 1;
-    minUsed = Math.min(minUsed, k + 1);
   }
   const droppedLevels = dropLowestLevels(ms, maxCode, sparsity, levels);
-  if (droppedLevels > 0) {
-    minUsed = maxCode;
-    for (const m of ms) if (m !== 0) minUsed = Math.min(minUsed, m);
-  }
+  let minUsed = maxCode; // the smallest code left after pruning
+  for (const m of ms) if (m !== 0) minUsed = Math.min(minUsed, m);
   const rebase = minUsed - 1;
   for (let i = 0; i < weights.length; i++) {
     const m = ms[i]!;

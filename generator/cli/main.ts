@@ -34,15 +34,13 @@ const processIo: CliIo = {
  * uniform:8:channel, uniform:8:pow2. Checked here because the override bypasses the model's validation.
  */
 export function parseQuant(value: string): WeightQuantOptions {
-  const { min, max } = LIMITS.weightBits;
   const m = /^(?:(pot):(\d+)(?::prune(\d+))?|(uniform):(\d+)(?::(layer|channel|pow2))?)$/.exec(value);
   if (!m) {
     throw new InvalidArgumentError(
       `It must be pot:<bits>[:prune<percent>] or uniform:<bits>[:layer|channel|pow2], e.g. uniform:8, uniform:4:channel or pot:4:prune50.`,
     );
   }
-  const bits = Number(m[2] ?? m[5]);
-  if (bits < min || bits > max) throw new InvalidArgumentError(`Weights may have ${min} to ${max} bits, not ${bits}.`);
+  const bits = parseWeightBits(m[2] ?? m[5]!);
   if (!m[1]) return { kind: 'uniform', bits, scale: (m[6] ?? 'layer') as 'layer' | 'channel' | 'pow2' };
   if (m[3] === undefined) return { kind: 'pot', bits };
   const percent = Number(m[3]);
