@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { PotgenError } from '../core/errors.ts';
 import { displayPath, POTGEN_VERSION } from '../core/paths.ts';
-import type { WeightQuantOptions } from '../dsl/types.ts';
+import type { QuantVariant } from '../dsl/types.ts';
 import { LIMITS } from '../layers/limits.ts';
 
 /** Where the CLI writes: the process's streams, or a test's buffers. */
@@ -29,23 +29,25 @@ const processIo: CliIo = {
 };
 
 /**
- * `--quant kind:bits[:scale|:prune<percent>]`: pot:4, pot:4:prune50 (at least half of each
- * layer's weights zero, by dropping its smallest levels), uniform:8 (real scale per layer),
- * uniform:8:channel, uniform:8:pow2. Checked here because the override bypasses the model's validation.
+ * `--quant kind:bits[:scale|:prune<percent>][:rom|:logic]`: pot:4, pot:4:prune50 (at least half of
+ * each layer's weights zero, by dropping its smallest levels), uniform:8 (real scale per layer),
+ * uniform:8:channel, uniform:8:pow2; a last :logic fixes every weighted layer's weights into logic
+ * (each must be unrolled to one step per pixel), :rom stores them all as codes. Checked here
+ * because the override bypasses the model's validation.
  */
-export function parseQuant(value: string): WeightQuantOptions {
-  const m = /^(?:(pot):(\d+)(?::prune(\d+))?|(uniform):(\d+)(?::(layer|channel|pow2))?)$/.exec(value);
+export function parseQuant(value: string): QuantVariant {
+  const m = /^(?:(pot):(\d+)(?::prune(\d+))?|(uniform):(\d+)(?::(layer|channel|pow2))?)(?::(rom|logic))?$/.exec(value);
   if (!m) {
     throw new InvalidArgumentError(
-      `It must be pot:<bits>[:prune<percent>] or uniform:<bits>[:layer|channel|pow2], e.g. uniform:8, uniform:4:channel or pot:4:prune50.`,
+      `It must be pot:<bits>[:prune<percent>][:rom|:logic] or uniform:<bits>[:layer|channel|pow2][:rom|:logic], e.g. uniform:8, uniform:4:channel, pot:4:prune50 or pot:4:logic.`,
     );
   }
   const bits = parseWeightBits(m[2] ?? m[5]!);
-  if (!m[1]) return { kind: 'uniform', bits, scale: (m[6] ?? 'layer') as 'layer' | 'channel' | 'pow2' };
-  if (m[3] === undefined) return { kind: 'pot', bits };
-  const percent = Number(m[3]);
+  const storage = m[7] ? { storage: m[7] as 'rom' | 'logic' } : {};
+  if (!m[1]) return { kind: 'uniform', bits, scale: (m[6] ?? 'layer') as 'layer' | 'channel' | 'pow2', ...storage };
+  const percent = Number(m[3] ?? 0);
   if (percent > 99) throw new InvalidArgumentError(`Pruning takes a percentage of weights from 0 to 99, not ${percent}.`);
-  return percent === 0 ? { kind: 'pot', bits } : { kind: 'pot', bits, prune: percent / 100 };
+  return percent === 0 ? { kind: 'pot', bits, ...storage } : { kind: 'pot', bits, prune: percent / 100, ...storage };
 }
 
 function parseWeightBits(value: string): number {
@@ -94,7 +96,7 @@ function program(io: CliIo): Command {
     .option('--time-limit <minutes>', 'stop when the reference model (calibration, test vectors) would take longer', parseCount(1), 2)
     .option('--dump-ir', 'print the hardware IR as JSON instead of writing files')
     .addHelpText('after', '\nExample:\n  potgen build examples/conv3x3.ts -o rtl-out/conv3x3\n  potgen build examples/conv3x3.ts --quant uniform:4 -o rtl-out/conv3x3_u4')
-    .action(async (model: string, opts: { out?: string; quant?: WeightQuantOptions; steadyFrames: number; stressFrames: number; timeLimit: number; dumpIr?: boolean }) => {
+    .action(async (model: string, opts: { out?: string; quant?: QuantVariant; steadyFrames: number; stressFrames: number; timeLimit: number; dumpIr?: boolean }) => {
       step(`building ${model}`);
       const [{ buildDesign }, { writePlan }, { kindOf }] = await Promise.all([
         import('../pipeline/buildDesign.ts'),
@@ -128,10 +130,10 @@ function program(io: CliIo): Command {
     .option(
       '--quant <kind:bits>',
       "a variant to compare, e.g. pot:4, pot:4:prune30, uniform:8, uniform:4:channel, uniform:4:pow2; repeat for several (default: the model's own, pot:3/4/5, uniform:4/8 per layer and pow2)",
-      (v: string, prev: WeightQuantOptions[] = []) => [...prev, parseQuant(v)],
+      (v: string, prev: QuantVariant[] = []) => [...prev, parseQuant(v)],
     )
     .addHelpText('after', '\nExample:\n  potgen eval examples/lenet5/lenet5.ts --images 2000 --quant pot:4 --quant pot:3')
-    .action(async (model: string, opts: { images?: number; quant?: WeightQuantOptions[] }) => {
+    .action(async (model: string, opts: { images?: number; quant?: QuantVariant[] }) => {
       step(`loading ${model}`);
       const [{ loadModel }, { prepareNetwork }, { testSet, datasetFiles }, { accuracyReport, defaultVariants }] = await Promise.all([
         import('../load/loadModel.ts'),
@@ -279,7 +281,7 @@ function program(io: CliIo): Command {
         '  potgen compare examples/lenet5/lenet5.ts --variants pot:4,pot:4:prune30,uniform:8',
       ].join('\n'),
     )
-    .action(async (model: string, opts: { out?: string; variants?: WeightQuantOptions[]; baseline?: string; images?: number; coefficients?: string; saif?: boolean; jobs: number }) => {
+    .action(async (model: string, opts: { out?: string; variants?: QuantVariant[]; baseline?: string; images?: number; coefficients?: string; saif?: boolean; jobs: number }) => {
       const [{ runCompare }, { toText, curveMarkdown }, { loadModel }] = await Promise.all([import('../compare/runCompare.ts'), import('../compare/table.ts'), import('../load/loadModel.ts')]);
       const out = opts.out ?? path.join('rtl-out', `${loadModel(model).network.name}-compare`);
       const started = performance.now();

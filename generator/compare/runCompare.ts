@@ -13,7 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FeatureMap } from '../core/shapes.ts';
 import { PotgenError } from '../core/errors.ts';
-import type { WeightQuantOptions } from '../dsl/types.ts';
+import type { QuantVariant, WeightQuantOptions } from '../dsl/types.ts';
 import { loadModel } from '../load/loadModel.ts';
 import { buildPrepared, prepareNetwork, type PreparedNetwork } from '../pipeline/buildDesign.ts';
 import { floatAccuracy, integerAccuracy, variantLabel, weightSparsity } from '../report/accuracy.ts';
@@ -26,7 +26,7 @@ import { energyRange, estimateEnergy, loadCoefficients, type EnergyCoefficients,
 import { testSet } from '../data/datasets.ts';
 
 /** The variants `compare` builds when none are named: PoT 3/4/5 and uniform 4/8 with a real-valued scale per layer. */
-export const DEFAULT_COMPARE_VARIANTS: readonly WeightQuantOptions[] = [
+export const DEFAULT_COMPARE_VARIANTS: readonly QuantVariant[] = [
   { kind: 'pot', bits: 3 },
   { kind: 'pot', bits: 4 },
   { kind: 'pot', bits: 5 },
@@ -35,7 +35,7 @@ export const DEFAULT_COMPARE_VARIANTS: readonly WeightQuantOptions[] = [
 ];
 
 export interface CompareOptions {
-  readonly variants?: readonly WeightQuantOptions[];
+  readonly variants?: readonly QuantVariant[];
   /** The label of the variant every ratio divides by; default the uniform 8-bit variant. */
   readonly baseline?: string;
   /** Folder for the reports and the variants' designs. */
@@ -105,7 +105,7 @@ export const PRUNING_TARGETS: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0
  */
 function accuracies(
   prepared: PreparedNetwork,
-  variants: readonly WeightQuantOptions[],
+  variants: readonly QuantVariant[],
   count: number | undefined,
   progress: (m: string) => void,
 ): { float: number; images: number; byVariant: number[]; curves: PruningCurve[] } | undefined {

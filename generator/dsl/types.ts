@@ -29,6 +29,16 @@ export interface WeightQuantOptions {
 }
 
 /**
+ * A weight quantisation as the command line's --quant and --variants give it: the layer's
+ * quantisation, plus where its weights live, for every weighted layer at once ('logic' needs every
+ * weighted layer unrolled to one step per pixel). Without `storage`, each layer keeps its own
+ * `weightStorage`. In a model file, storage is a layer attribute, not part of pot() or uniform().
+ */
+export interface QuantVariant extends WeightQuantOptions {
+  readonly storage?: 'rom' | 'logic';
+}
+
+/**
  * The images and labels of one split, as the user names them; paths are relative to the model file.
  * Each file is IDX (MNIST's format, optionally gzipped as `.gz`), `.npy`, or `.npz` (then the
  * array is chosen by key).
@@ -122,12 +132,25 @@ export interface WeightedOptions {
   readonly activationBits?: number;
   /** Outputs computed in parallel; must divide the layer's outputs. Default 1. */
   readonly pe?: number;
-  /** Input channels multiplied per cycle by each PE; must divide the input channels. Default 1. */
+  /**
+   * Multiplies per cycle by each PE. Either a divisor of the input channels (channels of one kernel
+   * tap per step), or the channels times a divisor of the kernel size (taps of one kernel row), or
+   * the channels times the kernel size times a divisor of it (whole kernel rows): a layer with few
+   * channels can take its whole window in one step. Default 1.
+   */
   readonly simd?: number;
   /** Requantisation right shift; default: calibrated on sample inputs. */
   readonly shift?: number;
   /** `relu` (default): unsigned outputs. `none`: signed outputs, only for the last weighted layer. */
   readonly activation?: 'relu' | 'none';
+  /**
+   * Where the weights live. 'rom' (default): codes in a ROM, read every step, shifted (PoT) or
+   * multiplied (uniform) at run time; any folding. 'logic': fixed into the datapath, a PoT weight
+   * becomes wiring plus an add or subtract, a uniform weight a shift-add per signed digit, a zero
+   * weight nothing; needs the layer unrolled to one step per pixel (pe = outputs, simd = the whole
+   * kernel window), and pays when the layer is small or must run at one pixel per cycle.
+   */
+  readonly weightStorage?: 'rom' | 'logic';
 }
 
 /** Options of a 2-D convolution followed by requantisation and ReLU, as the user writes them. */

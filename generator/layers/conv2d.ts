@@ -53,7 +53,7 @@ export const conv2d: LayerKind<Conv2dSpec, ConvIR, ConvHW> = {
   library: ['potgen_conv_layer', 'potgen_window', 'potgen_dot_array', 'potgen_adder_tree', 'potgen_axis_fifo'],
 
   checkChain(spec, ctx) {
-    checkWeightedChain(spec, spec.outChannels, 'outChannels', ctx);
+    checkWeightedChain(spec, spec.outChannels, 'outChannels', spec.kernel, ctx);
     if (spec.padding === 'same' && spec.kernel % 2 === 0) {
       ctx.error('padding', `${ctx.label}: 'same' padding needs an odd kernel, but the kernel is ${spec.kernel}.`, `Use kernel ${spec.kernel + 1} or padding 'valid'.`);
       return;

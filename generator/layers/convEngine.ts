@@ -20,12 +20,13 @@ import {
   type UniformScale,
 } from '../arith/rules.ts';
 import { PotgenError } from '../core/errors.ts';
+import { constantDot, type ConstantDot } from './constantDot.ts';
 import { formatShape, windowOutputShape, type FeatureMap } from '../core/shapes.ts';
 import { addressBits, twosComplement } from '../core/verilog.ts';
 import type { WeightQuantOptions } from '../dsl/types.ts';
 import type { AttributeTable, ChainContext, HardwareFields, LayerFile, LayerIRBase, LayerSpecBase, Parameter, Quantised, QuantiseInput } from './kind.ts';
 import { divisors, LIMITS } from './limits.ts';
-import { outputFifoDepth, windowBufferRows, windowCyclesPerFrame, type WindowGeometry } from './window.ts';
+import { outputFifoDepth, simdChoices, simdLayout, windowBufferRows, windowCyclesPerFrame, type SimdLayout, type WindowGeometry } from './window.ts';
 
 // ------------------------------------------------------------------ spec
 
@@ -38,6 +39,7 @@ export const WEIGHTED_ATTRIBUTES: AttributeTable = {
   simd: { type: 'int', min: 1, max: 4096, default: 1 },
   shift: { type: 'int', min: 0, max: 62, optional: true },
   activation: { type: 'enum', values: ['relu', 'none'], default: 'relu' },
+  weightStorage: { type: 'enum', values: ['rom', 'logic'], default: 'rom' },
 };
 
 /** What validated conv2d and dense layers share. */
@@ -50,15 +52,39 @@ export interface WeightedSpec extends LayerSpecBase {
   readonly simd: number;
   readonly shift: number | undefined;
   readonly activation: 'relu' | 'none';
+  /**
+   * Where the weights live: 'rom', codes read from a ROM each step (any folding); or 'logic',
+   * fixed into the datapath as constant shifts (PoT) or shift-adds (uniform), which needs the layer
+   * unrolled to one step per pixel (pe = outputs, simd = the whole window).
+   */
+  readonly weightStorage: WeightStorage;
 }
 
+/** Where a layer's weights live: see WeightedSpec.weightStorage. */
+export type WeightStorage = 'rom' | 'logic';
+
 /** The rules every weighted layer keeps: folding factors divide, signed outputs only at the end. */
-export function checkWeightedChain(spec: WeightedSpec, outputs: number, outName: string, ctx: ChainContext): void {
+export function checkWeightedChain(spec: WeightedSpec, outputs: number, outName: string, kernel: number | undefined, ctx: ChainContext): void {
   if (outputs % spec.pe !== 0) {
     ctx.error('pe', `${ctx.label}: pe = ${spec.pe} does not divide ${outName} = ${outputs}.`, `Choose pe from ${divisors(outputs).join(', ')}.`);
   }
-  if (ctx.input && ctx.input.channels % spec.simd !== 0) {
-    ctx.error('simd', `${ctx.label}: simd = ${spec.simd} does not divide the ${ctx.input.channels} input channels.`, `Choose simd from ${divisors(ctx.input.channels).join(', ')}.`);
+  const c = ctx.input?.channels;
+  if (c !== undefined && kernel !== undefined && !simdLayout(spec.simd, c, kernel)) {
+    ctx.error(
+      'simd',
+      `${ctx.label}: simd = ${spec.simd} does not fit the ${kernel}x${kernel}x${c} window: it must divide the ${c} input channels, ` +
+        `or be ${c} times a divisor of ${kernel} (taps of one kernel row) or ${c * kernel} times a divisor of ${kernel} (whole kernel rows).`,
+      `Choose simd from ${simdChoices(c, kernel).join(', ')}.`,
+    );
+  } else if (c !== undefined && kernel !== undefined && spec.weightStorage === 'logic') {
+    const window = kernel * kernel * c;
+    if (spec.pe !== outputs || spec.simd !== window) {
+      ctx.error(
+        'weightStorage',
+        `${ctx.label}: weights in logic need the layer unrolled to one step per pixel, but pe = ${spec.pe} and simd = ${spec.simd} take ${(outputs / spec.pe) * (simdLayout(spec.simd, c, kernel)?.steps ?? 1)} steps.`,
+        `Use pe: ${outputs} and simd: ${window} (the whole ${kernel}x${kernel}x${c} window), or weightStorage: 'rom'.`,
+      );
+    }
   }
   if (spec.activation === 'none' && !ctx.isLastWeighted) {
     ctx.error('activation', `${ctx.label}: activation 'none' gives signed outputs, which only the last weighted layer may have.`, "Use activation 'relu', or make this the last layer.");
@@ -95,6 +121,7 @@ export interface ConvIR extends LayerIRBase, WindowGeometry {
   readonly relu: boolean;
   readonly pe: number;
   readonly simd: number;
+  readonly weightStorage: WeightStorage;
 }
 
 /** Reorders a PyTorch [o][c][ky][kx] weight tensor to potgen's [o][ky][kx][c] (channels innermost). */
@@ -160,6 +187,7 @@ export function quantiseConv(spec: WeightedSpec, q: QuantiseInput, geometry: Win
     relu,
     pe: spec.pe,
     simd: spec.simd,
+    weightStorage: spec.weightStorage,
   };
   const done = (shift: number): ConvIR => ({ ...layer, shift, outputExponent: q.inputExponent + w.exponent + shift });
   if (spec.shift !== undefined) return { ir: done(spec.shift) };
@@ -206,9 +234,11 @@ export interface ConvWidths {
 export interface ConvFolding {
   /** Output-channel groups: outChannels / pe. */
   readonly peFolds: number;
-  /** Input-channel groups: inChannels / simd. */
+  /** Input-channel groups per kernel tap: inChannels / simd, or 1 when a step spans taps. */
   readonly simdFolds: number;
-  /** Cycles per output-channel group: kernel² · simdFolds. */
+  /** How the SIMD lanes cover the window (channels of one tap, or whole taps). */
+  readonly layout: SimdLayout;
+  /** Cycles per output-channel group: kernel² · simdFolds, or fewer when a step spans taps. */
   readonly accumulateCycles: number;
   /** Cycles per output pixel: peFolds · accumulateCycles (also the weight ROM depth). */
   readonly cyclesPerPixel: number;
@@ -224,6 +254,10 @@ export interface ConvHW extends ConvIR, HardwareFields {
   readonly fifoDepth: number;
   /** Largest shift in use (PoT): the barrel shifters' range. */
   readonly maxShift: number;
+  /** Cycles from a step's activations to its dot products (potgen_dot_array, or the logic trees). */
+  readonly dotLatency: number;
+  /** With weights in logic: the generated trees. */
+  readonly logic?: ConstantDot;
 }
 
 /** The exact reference model computes in doubles; wider accumulators would lose bits. */
@@ -288,15 +322,48 @@ export function convWidths(layer: ConvIR): ConvWidths {
 /** How the work maps onto the array: loops are pe-group ⊃ kernel row ⊃ kernel column ⊃ simd-group. */
 export function convFolding(layer: ConvIR): ConvFolding {
   const peFolds = layer.output.channels / layer.pe;
-  const simdFolds = layer.input.channels / layer.simd;
-  const accumulateCycles = layer.kernel * layer.kernel * simdFolds;
-  return { peFolds, simdFolds, accumulateCycles, cyclesPerPixel: peFolds * accumulateCycles };
+  const layout = simdLayout(layer.simd, layer.input.channels, layer.kernel);
+  if (!layout) throw new PotgenError(`Layer ${layer.name}: simd = ${layer.simd} does not fit its ${layer.kernel}x${layer.kernel}x${layer.input.channels} window.`);
+  return { peFolds, simdFolds: layout.channelGroups, layout, accumulateCycles: layout.steps, cyclesPerPixel: peFolds * layout.steps };
+}
+
+/**
+ * The weight index within one output channel's K·K·C window ([ky][kx][c]) that lane i of
+ * accumulation step s multiplies, in potgen_window's step order (kernel row ⊃ kernel column ⊃
+ * channel group) and lane order (whole taps, channels innermost).
+ */
+export function laneWindowIndex(layer: Pick<ConvIR, 'kernel' | 'simd' | 'input'>, layout: SimdLayout, s: number, i: number): number {
+  const { kernel: k, simd } = layer;
+  const c = layer.input.channels;
+  const g = s % layout.channelGroups;
+  const tapStep = Math.floor(s / layout.channelGroups);
+  const stepsX = k / layout.tapsX;
+  const ky0 = Math.floor(tapStep / stepsX) * layout.tapsY;
+  const kx0 = (tapStep % stepsX) * layout.tapsX;
+  const t = layout.taps > 1 ? Math.floor(i / c) : 0;
+  const ch = layout.taps > 1 ? i % c : g * simd + i;
+  const ky = ky0 + Math.floor(t / layout.tapsX);
+  const kx = kx0 + (t % layout.tapsX);
+  return (ky * k + kx) * c + ch;
+}
+
+/** potgen_dot_array's latency: the operand registers, then one adder-tree level per stage. */
+export function romDotLatency(simd: number): number {
+  return 1 + Math.ceil(Math.log2(simd));
 }
 
 /** Pipeline stages from issuing a fold step to writing the output FIFO (see potgen_conv_layer.v). */
-export function convPipelineLatency(simd: number, multiplied = false): number {
-  const treeLevels = Math.ceil(Math.log2(simd));
-  return 1 /* buffer + ROM read */ + 1 /* products */ + treeLevels + 1 /* accumulate */ + 2 /* requantise */ + (multiplied ? 1 : 0) /* multiply */;
+export function convPipelineLatency(dotLatency: number, multiplied = false): number {
+  return 1 /* buffer + ROM read */ + dotLatency + 1 /* accumulate */ + 2 /* requantise */ + (multiplied ? 1 : 0) /* multiply */;
+}
+
+/** The weights of an unrolled layer as the logic trees take them: PE p (output channel p), lane i of the single step. */
+function logicDot(layer: ConvIR, folding: ConvFolding, widths: ConvWidths): ConstantDot {
+  const fanIn = layer.kernel * layer.kernel * layer.input.channels;
+  const weights = Array.from({ length: layer.pe }, (_, p) =>
+    Array.from({ length: layer.simd }, (_, i) => layer.weightValues[p * fanIn + laneWindowIndex(layer, folding.layout, 0, i)]!),
+  );
+  return constantDot({ pe: layer.pe, simd: layer.simd, activationBits: layer.inputBits, sumWidth: widths.accumulator, weights });
 }
 
 /** The largest left shift a PoT weight of this layer applies (0 for uniform layers). */
@@ -309,38 +376,48 @@ function maxShift(layer: ConvIR): number {
 /** Widths, folding, buffers and timing. */
 export function lowerConv(layer: ConvIR, moduleName: string): ConvHW {
   const folding = convFolding(layer);
+  const widths = convWidths(layer);
+  if (layer.weightStorage === 'logic' && folding.cyclesPerPixel !== 1) {
+    const window = layer.kernel * layer.kernel * layer.input.channels;
+    throw new PotgenError(
+      `Layer ${layer.name}: weights in logic need the layer unrolled to one step per pixel, but pe = ${layer.pe} and simd = ${layer.simd} take ${folding.cyclesPerPixel} steps. ` +
+        `Set pe: ${layer.output.channels} and simd: ${window} (the whole ${layer.kernel}x${layer.kernel}x${layer.input.channels} window) in the model, or keep its weights in a ROM.`,
+    );
+  }
+  const logic = layer.weightStorage === 'logic' ? logicDot(layer, folding, widths) : undefined;
+  const dotLatency = logic ? logic.latency : romDotLatency(layer.simd);
   return {
     ...layer,
     moduleName,
-    widths: convWidths(layer),
+    widths,
     folding,
     bufferRows: windowBufferRows(layer),
-    fifoDepth: outputFifoDepth(convPipelineLatency(layer.simd, layer.multipliers.length > 0), folding.cyclesPerPixel),
+    fifoDepth: outputFifoDepth(convPipelineLatency(dotLatency, layer.multipliers.length > 0), folding.cyclesPerPixel),
     maxShift: maxShift(layer),
+    dotLatency,
+    ...(logic ? { logic } : {}),
     cyclesPerFrame: windowCyclesPerFrame(layer.input, layer.output, folding.cyclesPerPixel),
   };
 }
 
 // ------------------------------------------------------------------ emission
 
-/** Weight ROM words in fold order: f = ((p·K + ky)·K + kx)·CG + g. */
+/** Weight ROM words in fold order: pe-group ⊃ accumulation step (kernel row ⊃ kernel column ⊃ simd-group). */
 export function weightRomWords(layer: ConvHW): bigint[] {
-  const { kernel: k, pe, simd, weightBits: wb } = layer;
-  const c = layer.input.channels;
+  const { pe, simd, weightBits: wb } = layer;
+  const { layout } = layer.folding;
+  const fanIn = layer.kernel * layer.kernel * layer.input.channels;
   const words: bigint[] = [];
   for (let p = 0; p < layer.folding.peFolds; p++)
-    for (let ky = 0; ky < k; ky++)
-      for (let kx = 0; kx < k; kx++)
-        for (let g = 0; g < layer.folding.simdFolds; g++) {
-          let word = 0n;
-          for (let l = pe - 1; l >= 0; l--)
-            for (let i = simd - 1; i >= 0; i--) {
-              const o = p * pe + l;
-              const code = layer.weightCodes[((o * k + ky) * k + kx) * c + g * simd + i]!;
-              word = (word << BigInt(wb)) | BigInt(code);
-            }
-          words.push(word);
+    for (let s = 0; s < layout.steps; s++) {
+      let word = 0n;
+      for (let l = pe - 1; l >= 0; l--)
+        for (let i = simd - 1; i >= 0; i--) {
+          const code = layer.weightCodes[(p * pe + l) * fanIn + laneWindowIndex(layer, layout, s, i)]!;
+          word = (word << BigInt(wb)) | BigInt(code);
         }
+      words.push(word);
+    }
   return words;
 }
 
@@ -371,13 +448,14 @@ export function scaleLabel(scale: UniformScale): string {
   return scale === 'channel' ? 'scale per channel' : scale === 'layer' ? 'scale per layer' : 'power-of-two scale';
 }
 
-/** Module suffixes of the two ROMs beside the layer's wrapper. */
-export const CONV_HELPER_MODULES = ['_weights', '_bias'] as const;
+/** Module suffixes of the helpers beside the layer's wrapper: the weight ROM or the logic trees, and the bias ROM. */
+export const CONV_HELPER_MODULES = ['_weights', '_dot', '_bias'] as const;
 
 /** The wrapper that sets potgen_conv_layer's parameters, and its weight and bias ROMs. */
 export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
   const { folding, widths } = layer;
   const weightsModule = `${layer.moduleName}_weights`;
+  const dotModule = `${layer.moduleName}_dot`;
   const biasModule = `${layer.moduleName}_bias`;
   const weightWord = layer.pe * layer.simd * layer.weightBits;
   const biasWord = layer.pe * (widths.requant + widths.multiplier);
@@ -394,9 +472,7 @@ export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
       ['SIMD', layer.simd],
       ['AB_IN', layer.inputBits],
       ['AB_OUT', layer.outputBits],
-      ['WB', layer.weightBits],
-      ['MODE_POT', layer.quant === 'pot' ? 1 : 0],
-      ['PW', widths.product],
+      ['DL', layer.dotLatency],
       ['SW', widths.accumulator],
       ['RQW', widths.requant],
       ['MB', widths.multiplier],
@@ -406,6 +482,19 @@ export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
       ['FIFO_DEPTH', layer.fifoDepth],
     ] as const
   ).map(([name, value]) => ({ name, value }));
+  const dotParameters: Parameter[] = (
+    [
+      ['PE', layer.pe],
+      ['SIMD', layer.simd],
+      ['AB', layer.inputBits],
+      ['WB', layer.weightBits],
+      ['MODE_POT', layer.quant === 'pot' ? 1 : 0],
+      ['PW', widths.product],
+      ['SW', widths.accumulator],
+    ] as const
+  ).map(([name, value]) => ({ name, value }));
+  const { layout } = folding;
+  const c = layer.input.channels;
   const wrapper: LayerFile = {
     kind: 'template',
     module: layer.moduleName,
@@ -429,6 +518,18 @@ export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
       shift: layer.shift,
       pe: layer.pe,
       simd: layer.simd,
+      simdLabel:
+        layout.taps === 1
+          ? `${layer.simd} of ${c} input channels`
+          : `${layout.taps} kernel taps of ${c} channel${c > 1 ? 's' : ''}, ${layout.tapsY > 1 ? `${layout.tapsY} rows` : `${layout.tapsX} of a row`}`,
+      storageLabel: layer.logic ? 'fixed into logic' : 'read from a ROM',
+      logic: layer.logic !== undefined,
+      logicSummary: layer.logic ? `${layer.logic.terms} shifted terms, ${layer.logic.adders} adders, latency ${layer.logic.latency}` : '',
+      dotModule,
+      actMsb: layer.simd * layer.inputBits - 1,
+      sumsMsb: layer.pe * widths.accumulator - 1,
+      carriesMsb: layer.pe - 1,
+      dotParameters,
       cyclesPerPixel: folding.cyclesPerPixel,
       cyclesPerFrame: layer.cyclesPerFrame,
       productWidth: widths.product,
@@ -446,18 +547,39 @@ export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
       biasModule,
     },
   };
+  const weightFile: LayerFile = layer.logic
+    ? {
+        kind: 'template',
+        module: dotModule,
+        template: 'constant_dot.v.hbs',
+        values: {
+          layer: layer.name,
+          quantLabel: `${layer.weightBits}-bit ${layer.quant === 'pot' ? 'power-of-two' : 'uniform'}`,
+          termLabel: layer.quant === 'pot' ? 'one term per nonzero weight' : 'one term per nonzero signed digit of each weight',
+          terms: layer.logic.terms,
+          adders: layer.logic.adders,
+          latency: layer.logic.latency,
+          pe: layer.pe,
+          simd: layer.simd,
+          actMsb: layer.simd * layer.inputBits - 1,
+          sumsMsb: layer.pe * widths.accumulator - 1,
+          carriesMsb: layer.pe - 1,
+          body: layer.logic.body.join('\n'),
+        },
+      }
+    : {
+        kind: 'rom',
+        module: weightsModule,
+        rom: {
+          words: weightRomWords(layer),
+          width: weightWord,
+          description: `Weight ROM of ${layer.name}: word f holds the ${layer.pe}x${layer.simd} ${layer.quant === 'pot' ? 'PoT codes {sign, m}' : "two's-complement weights"} of fold step f (pe-group > ky > kx > simd-group).`,
+          layout: `code of output lane l, input lane i at [(l*${layer.simd} + i)*${layer.weightBits} +: ${layer.weightBits}].`,
+        },
+      };
   return [
     wrapper,
-    {
-      kind: 'rom',
-      module: weightsModule,
-      rom: {
-        words: weightRomWords(layer),
-        width: weightWord,
-        description: `Weight ROM of ${layer.name}: word f holds the ${layer.pe}x${layer.simd} ${layer.quant === 'pot' ? 'PoT codes {sign, m}' : "two's-complement weights"} of fold step f (pe-group > ky > kx > simd-group).`,
-        layout: `code of output lane l, input lane i at [(l*${layer.simd} + i)*${layer.weightBits} +: ${layer.weightBits}].`,
-      },
-    },
+    weightFile,
     {
       kind: 'rom',
       module: biasModule,
@@ -483,7 +605,7 @@ export function describeConv(l: ConvHW): string {
   return (
     `${l.name} (${l.kind}): ${formatShape(l.input)} -> ${formatShape(l.output)}, ${l.weightBits}-bit ${l.quant} weights ` +
     `(${l.quant === 'uniform' ? `${scaleLabel(l.scale)}, ` : ''}${zeros}/${l.weightValues.length} zero), ` +
-    `PE ${l.pe} x SIMD ${l.simd}, ${l.folding.cyclesPerPixel} cycles/pixel, accumulator ${l.widths.accumulator} bits, shift ${l.shift}, ` +
+    `PE ${l.pe} x SIMD ${l.simd}, ${l.logic ? `weights in logic (${l.logic.terms} terms, ${l.logic.adders} adders), ` : ''}${l.folding.cyclesPerPixel} cycles/pixel, accumulator ${l.widths.accumulator} bits, shift ${l.shift}, ` +
     `${l.cyclesPerFrame} cycles/frame`
   );
 }
@@ -497,6 +619,8 @@ export function manifestConv(layer: ConvHW): Readonly<Record<string, unknown>> {
     ...(layer.multipliers.length > 0 ? { multipliers: layer.multipliers } : {}),
     pe: layer.pe,
     simd: layer.simd,
+    weightStorage: layer.weightStorage,
+    ...(layer.logic ? { logicTerms: layer.logic.terms, logicAdders: layer.logic.adders } : {}),
     cyclesPerPixel: layer.folding.cyclesPerPixel,
     widths: layer.widths,
     zeroWeights: layer.weightValues.filter((v) => v === 0).length,

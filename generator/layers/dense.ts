@@ -43,7 +43,7 @@ export const dense: LayerKind<DenseSpec, ConvIR, ConvHW> = {
   library: ['potgen_conv_layer', 'potgen_window', 'potgen_dot_array', 'potgen_adder_tree', 'potgen_axis_fifo'],
 
   checkChain(spec, ctx) {
-    checkWeightedChain(spec, spec.outFeatures, 'outFeatures', ctx);
+    checkWeightedChain(spec, spec.outFeatures, 'outFeatures', ctx.input && ctx.input.height === ctx.input.width ? ctx.input.height : undefined, ctx);
     const input = ctx.input;
     if (!input) return;
     if (ctx.previous?.kind !== 'flatten' && (input.height !== 1 || input.width !== 1)) {

@@ -51,3 +51,45 @@ export function checkWindowFits(ctx: ChainContext, kernel: number, pad: number):
     );
   }
 }
+
+/**
+ * How SIMD lanes cover the window (potgen_window.v): up to C lanes take channels of one kernel tap
+ * (`channelGroups` = C / SIMD steps per tap); more lanes take T = SIMD / C whole pixels per step,
+ * either T taps of one kernel row (T divides K) or T / K whole rows (K·m with m dividing K), so a
+ * layer with few channels (LeNet's first, or any layer meant for weights in logic) can still
+ * take the whole window in one step. Lanes are in im2col order [ky][kx][c], channels innermost.
+ */
+export interface SimdLayout {
+  /** Steps per tap: C / SIMD, or 1 when a step spans taps. */
+  readonly channelGroups: number;
+  /** Kernel taps per step (whole pixels): SIMD / C, or 1. */
+  readonly taps: number;
+  /** Taps per kernel row in one step, and kernel rows per step. */
+  readonly tapsX: number;
+  readonly tapsY: number;
+  /** Steps per accumulation: (K / tapsY) · (K / tapsX) · channelGroups. */
+  readonly steps: number;
+}
+
+/** The layout of `simd` lanes over a K×K window of C channels, or undefined when potgen_window cannot take it. */
+export function simdLayout(simd: number, channels: number, kernel: number): SimdLayout | undefined {
+  if (simd < 1) return undefined;
+  if (simd <= channels) {
+    if (channels % simd !== 0) return undefined;
+    const channelGroups = channels / simd;
+    return { channelGroups, taps: 1, tapsX: 1, tapsY: 1, steps: kernel * kernel * channelGroups };
+  }
+  if (simd % channels !== 0) return undefined;
+  const taps = simd / channels;
+  const tapsX = Math.min(taps, kernel);
+  const tapsY = taps / tapsX;
+  if (kernel % tapsX !== 0 || !Number.isInteger(tapsY) || kernel % tapsY !== 0) return undefined;
+  return { channelGroups: 1, taps, tapsX, tapsY, steps: (kernel / tapsY) * (kernel / tapsX) };
+}
+
+/** Every SIMD value potgen_window takes for this window, smallest first: divisors of C, then C times the allowed tap counts. */
+export function simdChoices(channels: number, kernel: number): number[] {
+  const out: number[] = [];
+  for (let s = 1; s <= channels * kernel * kernel; s++) if (simdLayout(s, channels, kernel)) out.push(s);
+  return out;
+}

@@ -7,7 +7,7 @@ import { POTGEN_VERSION, sourceName } from '../core/paths.ts';
 import type { FeatureMap } from '../core/shapes.ts';
 import type { NdArray } from '../core/tensors.ts';
 import { calibrationSet, checkDataset, testSet } from '../data/datasets.ts';
-import type { RawNetwork, WeightQuantOptions } from '../dsl/types.ts';
+import type { QuantVariant, RawNetwork } from '../dsl/types.ts';
 import { emitDesign } from '../emit/emitDesign.ts';
 import type { NetworkHW, NetworkIR, NetworkSpec } from '../ir/types.ts';
 import { kindOf } from '../layers/registry.ts';
@@ -25,7 +25,7 @@ import { checkWork } from './workEstimate.ts';
 /** How to build. */
 export interface BuildOptions {
   /** Overrides every layer's weight quantisation (e.g. the uniform baseline of a PoT model). */
-  readonly quant?: WeightQuantOptions;
+  readonly quant?: QuantVariant;
   /** Frames in the testbench's full-rate phase (≥ 2 to measure cycles per frame). Default 2. */
   readonly steadyFrames?: number;
   /** Frames in the testbench's random-stall phase. Default 2. */
@@ -84,10 +84,14 @@ export function prepareNetwork(network: RawNetwork, locator: Locator, file: stri
   return { spec, tensors, source: sourceName(file) };
 }
 
-/** The same network with every weighted layer quantised as `quant` (e.g. the uniform baseline). */
-export function withQuant(spec: NetworkSpec, quant: WeightQuantOptions | undefined): NetworkSpec {
+/**
+ * The same network with every weighted layer quantised as `quant` (e.g. the uniform baseline),
+ * and its weights stored as `quant.storage` says, when it says.
+ */
+export function withQuant(spec: NetworkSpec, quant: QuantVariant | undefined): NetworkSpec {
   if (!quant) return spec;
-  return { ...spec, layers: spec.layers.map((l) => (kindOf(l).weighted ? { ...l, weights: quant } : l)) };
+  const { storage, ...weights } = quant;
+  return { ...spec, layers: spec.layers.map((l) => (kindOf(l).weighted ? { ...l, weights, ...(storage ? { weightStorage: storage } : {}) } : l)) };
 }
 
 /** How many images calibration runs through the network. */

@@ -4,7 +4,7 @@
  */
 import type { FeatureMap } from '../core/shapes.ts';
 import { argmaxIndex } from '../arith/conv.ts';
-import type { WeightQuantOptions } from '../dsl/types.ts';
+import type { QuantVariant, WeightQuantOptions } from '../dsl/types.ts';
 import type { NetworkIR, NetworkSpec } from '../ir/types.ts';
 import type { WeightedSpec } from '../layers/convEngine.ts';
 import { kindOf } from '../layers/registry.ts';
@@ -61,14 +61,16 @@ export function weightSparsity(ir: NetworkIR): number {
 
 /**
  * Names a quantisation variant, short and unambiguous: `pot-4`; `uniform-4` (real scale per layer,
- * the default), `uniform-4/ch` (per channel), `uniform-4/pow2` (power-of-two scale).
+ * the default), `uniform-4/ch` (per channel), `uniform-4/pow2` (power-of-two scale); `-logic` or
+ * `-rom` when the variant sets where the weights live.
  */
-export function variantLabel(q: WeightQuantOptions): string {
+export function variantLabel(q: QuantVariant): string {
+  const storage = q.storage ? `-${q.storage}` : '';
   if (q.kind === 'pot') {
-    return `pot-${q.bits}${q.prune ? `-prune${Math.round(q.prune * 100)}` : ''}${q.pruneLevels ? `-drop${q.pruneLevels}` : ''}`;
+    return `pot-${q.bits}${q.prune ? `-prune${Math.round(q.prune * 100)}` : ''}${q.pruneLevels ? `-drop${q.pruneLevels}` : ''}${storage}`;
   }
   const scale = q.scale ?? 'layer';
-  return `uniform-${q.bits}${scale === 'channel' ? '/ch' : scale === 'pow2' ? '/pow2' : ''}`;
+  return `uniform-${q.bits}${scale === 'channel' ? '/ch' : scale === 'pow2' ? '/pow2' : ''}${storage}`;
 }
 
 /**
@@ -93,7 +95,7 @@ export function defaultVariants(spec: NetworkSpec): WeightQuantOptions[] {
 /** Float accuracy, then each variant's integer accuracy; `progress` hears of each step. */
 export function accuracyReport(
   prepared: PreparedNetwork,
-  variants: readonly WeightQuantOptions[],
+  variants: readonly QuantVariant[],
   images: readonly FeatureMap[],
   labels: ArrayLike<number>,
   progress: (message: string) => void = () => {},

@@ -1,5 +1,8 @@
 // potgen_conv_layer: streaming 2-D convolution + requantisation + ReLU (hand-written library).
-// Part of potgen; a generated wrapper sets the parameters and supplies the weight and bias ROMs.
+// Part of potgen; a generated wrapper sets the parameters and supplies the bias ROM and the dot
+// products: potgen_dot_array reading a weight ROM (weights stored as codes), or a generated
+// module with the weights fixed into logic. Either takes dot_act on dot_valid and gives, DL
+// cycles later, per PE a sum and a carry whose total is the step's dot product.
 //
 // Streams: one beat = one pixel, all channels, channel 0 in the low bits; pixels in raster order.
 //   in : C channels of AB_IN unsigned bits;  out: OC channels of AB_OUT unsigned bits, tlast on
@@ -19,24 +22,24 @@
 //   and the bias ROM holds the bias alone (the rounding offset is added after the multiply).
 //
 // Structure:
-//   potgen_window — line buffer and sequencer: for each output pixel, F = PF * K*K * CG steps in
-//                  the loop order pe-group > ky > kx > simd-group; step f reads ROM word f
-//                  (PE*SIMD codes) and SIMD channels of one window pixel.
-//   dot array     — PE x SIMD products and adder trees (potgen_dot_array).
-//   pipeline      — read (1) | products (1) | adder tree (ceil(log2 SIMD)) | accumulate (1) |
+//   potgen_window — line buffer and sequencer: for each output pixel, F = PF * FIN steps in the
+//                  loop order pe-group > ky > kx > simd-group; step f reads ROM word f (PE*SIMD
+//                  codes) and SIMD lanes of the window: channels of one tap, or whole taps (see
+//                  potgen_window.v), FIN = (K/TY) * (K/TX) * CG steps per accumulation.
+//   dot products  — outside this module (ports dot_*), DL cycles from dot_valid to dot_sums.
+//   pipeline      — read (1) | dot products (DL) | accumulate (1) |
 //                  bias add (1) | [MB > 0: multiply by M, add 2^(SHIFT-1) (1)] |
 //                  shift, ReLU, saturate into the output FIFO (1).
 //
 // Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
 //   H, W, C, OC >= 1; AB_IN >= 1
 //   K >= 1, S >= 1, 0 <= PAD < K, H + 2*PAD >= K, W + 2*PAD >= K
-//   PE >= 1 dividing OC; SIMD >= 1 dividing C
-//   MODE_POT 0 or 1; WB 2..8 for PoT, >= 2 uniform
-//   PW    PoT: >= AB_IN + 1; uniform: 1 .. AB_IN + WB + 1;  SW >= PW;  RQW >= SW (and >= 2 with RELU)
+//   PE >= 1 dividing OC; SIMD >= 1 dividing C, or C*T with T dividing K, or C*K*m with m dividing K
+//   DL >= 1 the dot products' latency;  SW >= 1 their width;  RQW >= SW (and >= 2 with RELU)
 //   MB >= 0 (0: requantise by the shift alone);  0 <= SHIFT < RQW, or < RQW + MB + 1 with MB > 0;
 //   RELU 0 or 1;  AB_OUT >= 1, and >= 2 without ReLU (a signed output)
 //   R >= K and R >= K + S - 1 - PAD (line-buffer rows);  FIFO_DEPTH a power of two >= 2
-//   F_, FB_, PB_ derived; they must keep their defaults.
+//   T_, TX_, TY_, CG_, F_, FB_, PB_ derived; they must keep their defaults.
 `default_nettype none
 module potgen_conv_layer #(
     parameter integer H          = 8,
@@ -50,9 +53,7 @@ module potgen_conv_layer #(
     parameter integer SIMD       = 1,
     parameter integer AB_IN      = 8,
     parameter integer AB_OUT     = 8,
-    parameter integer WB         = 4,
-    parameter integer MODE_POT   = 1,
-    parameter integer PW         = 16,
+    parameter integer DL         = 1,
     parameter integer SW         = 20,
     parameter integer RQW        = 22,
     parameter integer MB         = 0,
@@ -61,7 +62,11 @@ module potgen_conv_layer #(
     parameter integer R          = 8,
     parameter integer FIFO_DEPTH = 8,
     // Derived; not to be overridden.
-    parameter integer F_         = (OC / PE) * K * K * (C / SIMD),
+    parameter integer T_         = (SIMD > C) ? SIMD / C : 1,          // kernel taps per step
+    parameter integer TX_        = (T_ < K) ? T_ : K,                  // taps per kernel row
+    parameter integer TY_        = T_ / TX_,                           // kernel rows per step
+    parameter integer CG_        = (SIMD <= C) ? C / SIMD : 1,         // steps per tap
+    parameter integer F_         = (OC / PE) * (K / TY_) * (K / TX_) * CG_,
     parameter integer FB_        = (F_ > 1) ? $clog2(F_) : 1,
     parameter integer PB_        = (OC / PE > 1) ? $clog2(OC / PE) : 1
 ) (
@@ -74,10 +79,14 @@ module potgen_conv_layer #(
     output wire                   m_axis_tvalid,
     input  wire                   m_axis_tready,
     output wire                   m_axis_tlast,
-    // Weight ROM: registered read of word `weight_addr` when `weight_en`.
+    // Step f of the pixel, issued one cycle before its data: a weight ROM's address and enable.
     output wire [FB_-1:0]         weight_addr,
     output wire                   weight_en,
-    input  wire [PE*SIMD*WB-1:0]  weight_q,
+    // Dot products: dot_act (SIMD lanes) on dot_valid; DL cycles later dot_sums + dot_carries.
+    output wire                   dot_valid,
+    output wire [SIMD*AB_IN-1:0]  dot_act,
+    input  wire [PE*SW-1:0]       dot_sums,
+    input  wire [PE-1:0]          dot_carries,
     // Bias ROM: registered read of the PE biases (with rounding offset) of group `bias_addr`.
     output wire [PB_-1:0]         bias_addr,
     output wire                   bias_en,
@@ -85,8 +94,8 @@ module potgen_conv_layer #(
 );
     // ---------------------------------------------------------------- sizes
     localparam integer PF   = OC / PE;
-    localparam integer LV   = (SIMD > 1) ? $clog2(SIMD) : 0;
-    localparam integer D    = 1 + LV;                                      // dot-array latency
+    localparam integer D    = DL;                                          // dot-product latency
+    localparam integer FIN  = F_ / PF;                                     // steps per accumulation
     localparam integer QB   = $clog2(FIFO_DEPTH) + 1;
     localparam integer CTLW = 5 + PB_;
     localparam integer BW   = RQW + MB;                                    // bias ROM lane: {M, bias}
@@ -114,33 +123,15 @@ module potgen_conv_layer #(
             localparam integer potgen_conv_layer__PE_must_divide_OC = {PE, OC, $random};
             wire invalid = potgen_conv_layer__PE_must_divide_OC[0];
         end
-        if (SIMD < 1 || C % SIMD != 0) begin : g_bad_simd
-            localparam integer potgen_conv_layer__SIMD_must_divide_C = {SIMD, C, $random};
-            wire invalid = potgen_conv_layer__SIMD_must_divide_C[0];
+        if (SIMD < 1 || !((SIMD <= C && C % SIMD == 0)
+                          || (SIMD > C && SIMD % C == 0 && ((SIMD / C <= K && K % (SIMD / C) == 0)
+                              || (SIMD / C > K && (SIMD / C) % K == 0 && K % (SIMD / C / K) == 0))))) begin : g_bad_simd
+            localparam integer potgen_conv_layer__SIMD_must_divide_C_or_span_whole_kernel_taps = {SIMD, C, K, $random};
+            wire invalid = potgen_conv_layer__SIMD_must_divide_C_or_span_whole_kernel_taps[0];
         end
-        if (MODE_POT != 0 && MODE_POT != 1) begin : g_bad_mode
-            localparam integer potgen_conv_layer__MODE_POT_must_be_0_or_1 = {MODE_POT, $random};
-            wire invalid = potgen_conv_layer__MODE_POT_must_be_0_or_1[0];
-        end
-        if (MODE_POT != 0 && (WB < 2 || WB > 8)) begin : g_bad_wb_pot
-            localparam integer potgen_conv_layer__WB_must_be_2_to_8_for_PoT = {WB, $random};
-            wire invalid = potgen_conv_layer__WB_must_be_2_to_8_for_PoT[0];
-        end
-        if (MODE_POT == 0 && WB < 2) begin : g_bad_wb_uniform
-            localparam integer potgen_conv_layer__WB_must_be_at_least_2 = {WB, $random};
-            wire invalid = potgen_conv_layer__WB_must_be_at_least_2[0];
-        end
-        if (MODE_POT != 0 && PW < AB_IN + 1) begin : g_bad_pw_pot
-            localparam integer potgen_conv_layer__PW_must_be_at_least_AB_IN_plus_1_for_PoT = {PW, AB_IN, $random};
-            wire invalid = potgen_conv_layer__PW_must_be_at_least_AB_IN_plus_1_for_PoT[0];
-        end
-        if (MODE_POT == 0 && (PW < 1 || PW > AB_IN + WB + 1)) begin : g_bad_pw_uniform
-            localparam integer potgen_conv_layer__PW_must_be_1_to_AB_IN_plus_WB_plus_1 = {PW, AB_IN, WB, $random};
-            wire invalid = potgen_conv_layer__PW_must_be_1_to_AB_IN_plus_WB_plus_1[0];
-        end
-        if (SW < PW) begin : g_bad_sw
-            localparam integer potgen_conv_layer__SW_must_be_at_least_PW = {SW, PW, $random};
-            wire invalid = potgen_conv_layer__SW_must_be_at_least_PW[0];
+        if (DL < 1 || SW < 1) begin : g_bad_dot
+            localparam integer potgen_conv_layer__DL_and_SW_must_be_at_least_1 = {DL, SW, $random};
+            wire invalid = potgen_conv_layer__DL_and_SW_must_be_at_least_1[0];
         end
         if (RQW < SW) begin : g_bad_rqw
             localparam integer potgen_conv_layer__RQW_must_be_at_least_SW = {RQW, SW, $random};
@@ -178,10 +169,11 @@ module potgen_conv_layer #(
             localparam integer potgen_conv_layer__FIFO_DEPTH_must_be_a_power_of_two_at_least_2 = {FIFO_DEPTH, $random};
             wire invalid = potgen_conv_layer__FIFO_DEPTH_must_be_a_power_of_two_at_least_2[0];
         end
-        if (F_ != (OC / PE) * K * K * (C / SIMD) || FB_ != ((F_ > 1) ? $clog2(F_) : 1)
-            || PB_ != ((OC / PE > 1) ? $clog2(OC / PE) : 1)) begin : g_bad_derived
-            localparam integer potgen_conv_layer__derived_F__FB__PB__must_keep_their_defaults = {F_, FB_, PB_, $random};
-            wire invalid = potgen_conv_layer__derived_F__FB__PB__must_keep_their_defaults[0];
+        if (T_ != ((SIMD > C) ? SIMD / C : 1) || TX_ != ((T_ < K) ? T_ : K) || TY_ != T_ / TX_
+            || CG_ != ((SIMD <= C) ? C / SIMD : 1) || F_ != (OC / PE) * (K / TY_) * (K / TX_) * CG_
+            || FB_ != ((F_ > 1) ? $clog2(F_) : 1) || PB_ != ((OC / PE > 1) ? $clog2(OC / PE) : 1)) begin : g_bad_derived
+            localparam integer potgen_conv_layer__derived_T__TX__TY__CG__F__FB__PB__must_keep_their_defaults = {T_, TX_, TY_, CG_, F_, FB_, PB_, $random};
+            wire invalid = potgen_conv_layer__derived_T__TX__TY__CG__F__FB__PB__must_keep_their_defaults[0];
         end
     endgenerate
 
@@ -214,21 +206,13 @@ module potgen_conv_layer #(
         .step_frame_last (framelast1)
     );
 
-    // ---------------------------------------------------------------- stages 2..1+D: dot array
-    wire [PE*SW-1:0] sums;
-    wire [PE-1:0]    carries;  // sums[li] + carries[li] is the step's dot product (see potgen_dot_array)
-    potgen_dot_array #(
-        .PE(PE), .SIMD(SIMD), .AB(AB_IN), .WB(WB), .MODE_POT(MODE_POT), .PW(PW), .SW(SW)
-    ) u_dot (
-        .clk      (clk),
-        .in_valid (v1 && !pad1),
-        .act      (act),
-        .codes    (weight_q),
-        .sums     (sums),
-        .carries  (carries)
-    );
+    // ---------------------------------------------------------------- stages 2..1+D: dot products
+    // Steps wholly in the padding skip them (operand isolation) and add zero at the accumulator.
+    wire [PE*SW-1:0] sums    = dot_sums;
+    wire [PE-1:0]    carries = dot_carries;  // sums[li] + carries[li] is the step's dot product
+    assign dot_valid = v1 && !pad1;
+    assign dot_act   = act;
 
-    // Padding steps skip the array (operand isolation) and add zero at the accumulator instead.
     reg [CTLW:0] ctl [1:D];
     integer di;
     always @(posedge clk) begin
@@ -237,14 +221,15 @@ module potgen_conv_layer #(
     end
     wire           vd         = ctl[D][CTLW];
     wire           zd         = ctl[D][CTLW-1];
-    wire           firstd     = ctl[D][CTLW-2];
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire           firstd     = ctl[D][CTLW-2];  // unused when every accumulation is one step
+    /* verilator lint_on UNUSEDSIGNAL */
     wire           lastd      = ctl[D][CTLW-3];
     wire           pixlastd   = ctl[D][CTLW-4];
     wire           framelastd = ctl[D][PB_];
     wire [PB_-1:0] pd         = ctl[D][PB_-1:0];
 
     // ---------------------------------------------------------------- accumulate, bias, requantise
-    reg  [PE*SW-1:0]  acc;
     reg  [PE*SW-1:0]  total;             // the finished accumulator of each lane
     reg               va, pixlasta, framelasta;
     reg  [PE*RQW-1:0] biased;
@@ -257,14 +242,30 @@ module potgen_conv_layer #(
     genvar li;
     generate
         for (li = 0; li < PE; li = li + 1) begin : g_lane
-            // The array's carry rides on this adder's carry input: one chain, no extra LUTs.
             wire [SW-1:0] term  = zd ? {SW{1'b0}} : sums[li*SW +: SW];
             wire          carry = !zd && carries[li];
-            wire [SW-1:0] base  = firstd ? {SW{1'b0}} : acc[li*SW +: SW];
-            wire [SW-1:0] next  = base + term + {{(SW - 1){1'b0}}, carry};
-            always @(posedge clk) begin
-                if (vd) acc[li*SW +: SW] <= next;
-                if (vd && lastd) total[li*SW +: SW] <= next;
+            wire          total_carry;  // a carry still to add, on the bias adder's carry input
+            if (FIN > 1) begin : g_accumulate
+                // The array's carry rides on this adder's carry input: one chain, no extra LUTs.
+                reg  [SW-1:0] acc;
+                wire [SW-1:0] base  = firstd ? {SW{1'b0}} : acc;
+                wire [SW-1:0] next  = base + term + {{(SW - 1){1'b0}}, carry};
+                always @(posedge clk) begin
+                    if (vd) acc <= next;
+                    if (vd && lastd) total[li*SW +: SW] <= next;
+                end
+                assign total_carry = 1'b0;
+            end else begin : g_single_step
+                // One step per accumulation (an unrolled layer): nothing to accumulate, and the
+                // carry waits for the bias adder, so no adder is spent on it here.
+                reg carry_q;
+                always @(posedge clk) begin
+                    if (vd) begin
+                        total[li*SW +: SW] <= term;
+                        carry_q            <= carry;
+                    end
+                end
+                assign total_carry = carry_q;
             end
             wire [RQW-1:0] total_ext;
             if (RQW > SW) begin : g_ext
@@ -273,7 +274,7 @@ module potgen_conv_layer #(
                 assign total_ext = total[li*SW +: RQW];
             end
             always @(posedge clk) begin
-                if (va) biased[li*RQW +: RQW] <= total_ext + bias_q[li*BW +: RQW];
+                if (va) biased[li*RQW +: RQW] <= total_ext + bias_q[li*BW +: RQW] + {{(RQW - 1){1'b0}}, total_carry};
             end
             wire [QW-1:0] pre;  // the value to shift: the biased sum, or it times M plus the rounding offset
             if (MB > 0) begin : g_mul

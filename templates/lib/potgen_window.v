@@ -9,13 +9,27 @@
 // oldest row still needed (`base_row`); the input stalls only when the ring is full, and a frame's
 // unused tail rows are released as they arrive.
 //
-// Sequencer: for each output pixel (oy, ox) it issues F = OUTER * K*K * CG steps in the loop order
-// outer > ky > kx > channel-group, where OUTER repeats the window (a conv layer's output-channel
-// groups) and CG = C / SIMD splits each pixel into channel groups. One step per cycle:
+// Sequencer: for each output pixel (oy, ox) it issues F = OUTER * FIN steps, FIN = (K/TY) * (K/TX)
+// * CG per accumulation, in the loop order outer > ky (steps of TY) > kx (steps of TX) > channel
+// group, where OUTER repeats the window (a conv layer's output-channel groups) and a step carries
+// SIMD lanes of AB bits, with
+//   CG = (SIMD <= C) ? C / SIMD : 1    channel groups per tap
+//   T  = (SIMD > C) ? SIMD / C : 1     taps per step: TY rows of TX taps,
+//   TX = (T < K) ? T : K,  TY = T / TX
+// So SIMD dividing C gives one tap (T = 1) in CG channel groups, and SIMD = C * T, T > 1, gives T
+// taps of all C channels: T dividing K is part of one kernel row (TY = 1), T = K * m with m
+// dividing K is m whole rows (TX = K). Spanning taps keeps a wide dot-product array busy on a
+// layer with few channels (a first conv layer's C = 1).
+// Tap t = 0..T-1 of a step is kernel position (ky + t / TX, kx + t % TX), so a step's lanes are a
+// run of the pixel's im2col vector [ky][kx][c] (channels innermost). One step per cycle:
 //   issue cycle  : step_issue = 1, step_index = f (0..F-1), e.g. a ROM address;
-//   next cycle   : step_valid = 1 with step_data (SIMD channels of tap (ky, kx), group g; zeros in
-//                  the padding, flagged by step_pad), step_first / step_last (first and last step
-//                  of one accumulation, K*K*CG steps), step_outer, step_pixel_last, step_frame_last.
+//   next cycle   : step_valid = 1 with step_data (tap t in [t*C*AB +: C*AB], or for T = 1 the SIMD
+//                  channels of group g; zeros for a tap in the padding), step_pad (every tap of the
+//                  step in the padding: the consumer may skip it), step_first / step_last (first and
+//                  last step of one accumulation, FIN steps), step_outer, step_pixel_last,
+//                  step_frame_last.
+// Each tap is its own read of the line buffer in the issue cycle (one memory, T read ports); a
+// pixel's K rows are all in the ring before it starts, whatever T is.
 // A pixel starts only when its rows are in the ring and the consumer's output FIFO (FIFO_DEPTH,
 // occupancy fifo_count) has room for every pixel in flight; the consumer pulses pixel_done as it
 // pushes a pixel, so back-pressure never has to stop a pipeline.
@@ -24,7 +38,8 @@
 //   H, W >= 1        input map; C >= 1 channels of AB >= 1 bits
 //   K >= 1, S >= 1   square kernel and stride; 0 <= PAD < K zeros on every side, and the padded
 //                    map must hold the kernel: H + 2*PAD >= K, W + 2*PAD >= K
-//   SIMD >= 1        channels per step, dividing C;  OUTER >= 1 window repeats per pixel
+//   SIMD >= 1        lanes per step: a divisor of C, or C * T with T a divisor of K, or C * K * m
+//                    with m a divisor of K (T = K * m);  OUTER >= 1 window repeats per pixel
 //   R                rows in the ring: R >= K (a pixel needs K rows at once) and
 //                    R >= K + S - 1 - PAD (the most rows released at once, at the end of a frame)
 //   FIFO_DEPTH >= 1  the consumer's FIFO depth (the credit limit)
@@ -33,7 +48,7 @@
 // Parameter checks: each rule is a generate-if on the broken rule. Inside, a localparam named
 // <module>__<rule> is given the offending parameter values and $random, which no tool can evaluate
 // at elaboration, so elaboration fails with the rule in the message: Icarus prints
-//   error: Unable to evaluate parameter potgen_window__SIMD_must_divide_C value: {<SIMD=32'sd2, ...>, <C=32'sd3, ...>, $random()}
+//   error: Unable to evaluate parameter potgen_window__OUTER_must_be_at_least_1 value: {<OUTER=32'sd0, wid=32>, $random()}
 // In Verilator the error is "Expecting expression to be constant, but can't convert a RAND to
 // constant", quoting the line; in Yosys "Parameter ... does not evaluate to constant value!" (the
 // wire that reads the localparam makes Yosys evaluate it). An untaken generate branch is never
@@ -53,10 +68,11 @@ module potgen_window #(
     parameter integer OUTER      = 1,
     parameter integer R          = 8,
     parameter integer FIFO_DEPTH = 8,
-    // Derived; not to be overridden.
+    // Derived; not to be overridden. F_ = OUTER * (K/TY) * (K/TX) * CG (see the header), by cases:
+    // T = 1; T < K (TY = 1, TX = T); T >= K (TX = K, TY = T / K). K < 1 only avoids a division by 0.
     parameter integer OH_        = (H + 2*PAD - K) / S + 1,
     parameter integer OW_        = (W + 2*PAD - K) / S + 1,
-    parameter integer F_         = OUTER * K * K * (C / SIMD),
+    parameter integer F_         = OUTER * ((SIMD <= C) ? K * K * (C / SIMD) : (SIMD / C < K || K < 1) ? K * (K / (SIMD / C)) : K / (SIMD / C / K)),
     parameter integer FB_        = (F_ > 1) ? $clog2(F_) : 1,
     parameter integer PB_        = (OUTER > 1) ? $clog2(OUTER) : 1,
     parameter integer QB_        = $clog2(FIFO_DEPTH) + 1
@@ -72,7 +88,7 @@ module potgen_window #(
     output wire [FB_-1:0]        step_index,
     output reg                   step_valid,
     output wire [SIMD*AB-1:0]    step_data,
-    output reg                   step_pad,
+    output reg                   step_pad,     // the AND of the taps' flag flops (the one flop for T = 1)
     output reg                   step_first,
     output reg                   step_last,
     output reg  [PB_-1:0]        step_outer,
@@ -82,8 +98,13 @@ module potgen_window #(
     localparam integer OH   = OH_;
     localparam integer OWD  = OW_;
     localparam integer PF   = OUTER;
-    localparam integer CG   = C / SIMD;
-    localparam integer FIN  = K * K * CG;
+    // Taps per step (T = TY rows of TX taps) and channel groups per tap; one of T and CG is 1.
+    // (The K < 1 guard only keeps an invalid K from dividing by zero before its check fires.)
+    localparam integer T    = (SIMD > C) ? SIMD / C : 1;
+    localparam integer TX   = (T < K || K < 1) ? T : K;
+    localparam integer TY   = T / TX;
+    localparam integer CG   = (SIMD <= C) ? C / SIMD : 1;
+    localparam integer FIN  = (K / TY) * (K / TX) * CG;
     localparam integer F    = F_;
     localparam integer CB   = (W > 1) ? $clog2(W) : 1;
     localparam integer RB   = (R > 1) ? $clog2(R) : 1;
@@ -97,7 +118,9 @@ module potgen_window #(
 
     // Constants at the widths they are compared with (part-selects keep Verilog-2001 lint clean).
     localparam integer H_I = H, W_I = W, R_I = R, S_I = S, KM1_I = K - 1, PAD_I = PAD, ONE_I = 1, ZERO_I = 0;
-    localparam integer W_LAST = W - 1, R_LAST = R - 1, K_LAST = K - 1, CG_LAST = CG - 1, FIN_LAST = FIN - 1;
+    localparam integer W_LAST = W - 1, R_LAST = R - 1, CG_LAST = CG - 1, FIN_LAST = FIN - 1;
+    // Steps of the first tap and its last position; a step of K (T >= K, or K*K) is never taken.
+    localparam integer TX_I = TX, TY_I = TY, KX_LAST = K - TX, KY_LAST = K - TY;
     localparam integer F_LAST = F - 1, PF_LAST = PF - 1, OW_LAST = OWD - 1, OH_LAST = OH - 1;
     localparam integer DEPTH_I = FIFO_DEPTH;
     localparam signed [YB-1:0] S_H    = H_I[YB-1:0];
@@ -127,9 +150,12 @@ module potgen_window #(
             localparam integer potgen_window__K_must_fit_H_and_W_plus_2_PAD = {K, H, W, PAD, $random};
             wire invalid = potgen_window__K_must_fit_H_and_W_plus_2_PAD[0];
         end
-        if (SIMD < 1 || C % SIMD != 0) begin : g_bad_simd
-            localparam integer potgen_window__SIMD_must_divide_C = {SIMD, C, $random};
-            wire invalid = potgen_window__SIMD_must_divide_C[0];
+        // SIMD > C: C must divide SIMD and T = TX * TY with TX and TY both dividing K (TX = T < K,
+        // TY = 1: part of a row; TX = K: TY whole rows).
+        if (SIMD < 1 || (SIMD <= C ? C % SIMD != 0
+                                   : SIMD % C != 0 || TX * TY != T || K % TX != 0 || K % TY != 0)) begin : g_bad_simd
+            localparam integer potgen_window__SIMD_must_divide_C_or_be_C_times_a_divisor_of_K_or_K_times_a_divisor_of_K = {SIMD, C, K, $random};
+            wire invalid = potgen_window__SIMD_must_divide_C_or_be_C_times_a_divisor_of_K_or_K_times_a_divisor_of_K[0];
         end
         if (OUTER < 1) begin : g_bad_outer
             localparam integer potgen_window__OUTER_must_be_at_least_1 = {OUTER, $random};
@@ -143,7 +169,8 @@ module potgen_window #(
             localparam integer potgen_window__FIFO_DEPTH_must_be_at_least_1 = {FIFO_DEPTH, $random};
             wire invalid = potgen_window__FIFO_DEPTH_must_be_at_least_1[0];
         end
-        if (OH_ != (H + 2*PAD - K) / S + 1 || OW_ != (W + 2*PAD - K) / S + 1 || F_ != OUTER * K * K * (C / SIMD)
+        if (OH_ != (H + 2*PAD - K) / S + 1 || OW_ != (W + 2*PAD - K) / S + 1
+            || F_ != OUTER * ((SIMD <= C) ? K * K * (C / SIMD) : (SIMD / C < K || K < 1) ? K * (K / (SIMD / C)) : K / (SIMD / C / K))
             || FB_ != ((F_ > 1) ? $clog2(F_) : 1) || PB_ != ((OUTER > 1) ? $clog2(OUTER) : 1)
             || QB_ != $clog2(FIFO_DEPTH) + 1) begin : g_bad_derived
             localparam integer potgen_window__derived_OH__OW__F__FB__PB__QB__must_keep_their_defaults = {OH_, OW_, F_, FB_, PB_, QB_, $random};
@@ -178,7 +205,7 @@ module potgen_window #(
     reg  [FB_-1:0]       f;
     reg  [NB-1:0]        fin;
     reg  [PB_-1:0]       p;
-    reg  [KB-1:0]        ky, kx;
+    reg  [KB-1:0]        ky, kx;        // kernel position of the step's first tap
     reg  [GB-1:0]        g;
     reg  [XB-1:0]        ox;
     reg  [YB_O-1:0]      oy;
@@ -186,13 +213,8 @@ module potgen_window #(
     reg  signed [YB-1:0] base_row;      // oldest row of this frame still held
     reg  [RB-1:0]        base_slot;     // its slot in the ring
 
-    wire signed [YB-1:0] iy = oy_s + $signed({{(YB - KB){1'b0}}, ky});
-    wire signed [YB-1:0] ix = ox_s + $signed({{(YB - KB){1'b0}}, kx});
-    wire                 pad = iy < S_ZERO || iy >= S_H || ix < S_ZERO || ix >= S_W;
-    wire [RB:0]          rel = iy[RB:0] - base_row[RB:0];  // 0..K-1 whenever the pixel is read
-    wire [RB:0]          slot_sum = {1'b0, base_slot} + rel;
-    wire [RB-1:0]        slot_wrap = slot_sum[RB-1:0] - R_I[RB-1:0];
-    wire [RB-1:0]        slot = (slot_sum >= R_I[RB:0]) ? slot_wrap : slot_sum[RB-1:0];
+    wire signed [YB-1:0] iy0 = oy_s + $signed({{(YB - KB){1'b0}}, ky});  // the first tap's row and column
+    wire signed [YB-1:0] ix0 = ox_s + $signed({{(YB - KB){1'b0}}, kx});
 
     // A pixel may start once its last needed row is complete and the FIFO has room for it.
     wire signed [YB-1:0] last_needed = (oy_s + S_KM1 < S_H) ? oy_s + S_KM1 : S_H - S_ONE;
@@ -234,12 +256,12 @@ module potgen_window #(
                 g <= g + 1'b1;
             end else begin
                 g <= {GB{1'b0}};
-                if (kx != K_LAST[KB-1:0]) begin
-                    kx <= kx + 1'b1;
+                if (kx != KX_LAST[KB-1:0]) begin
+                    kx <= kx + TX_I[KB-1:0];  // the next TX taps of the row
                 end else begin
                     kx <= {KB{1'b0}};
-                    if (ky != K_LAST[KB-1:0]) begin
-                        ky <= ky + 1'b1;
+                    if (ky != KY_LAST[KB-1:0]) begin
+                        ky <= ky + TY_I[KB-1:0];  // the next TY rows
                     end else begin
                         ky <= {KB{1'b0}};
                         p  <= (p == PF_LAST[PB_-1:0]) ? {PB_{1'b0}} : p + 1'b1;
@@ -269,10 +291,34 @@ module potgen_window #(
     end
 
     // ---------------------------------------------------------------- reads (one cycle after issue)
-    reg [C*AB-1:0] pixel_q;
-    always @(posedge clk) begin
-        if (issue && !pad) pixel_q <= buffer[{slot, ix[CB-1:0]}];
-    end
+    // Tap t = dy * TX + dx reads pixel (iy0 + dy, ix0 + dx) into taps_q[t*C*AB +: C*AB] (a tap in
+    // the padding reads nothing) and keeps its padding flag in pads_q[t]. Each tap block writes
+    // only its own part of these registers; the rows are computed once for their TX taps.
+    reg  [T*C*AB-1:0] taps_q;
+    reg  [T-1:0]      pads_q;
+    genvar dy, dx;
+    generate
+        for (dy = 0; dy < TY; dy = dy + 1) begin : g_row
+            localparam integer DY_I = dy;
+            localparam signed [YB-1:0] S_DY = DY_I[YB-1:0];
+            wire signed [YB-1:0] iy       = iy0 + S_DY;
+            wire                 row_pad  = iy < S_ZERO || iy >= S_H;
+            wire [RB:0]          rel      = iy[RB:0] - base_row[RB:0];  // 0..K-1 whenever the row is read
+            wire [RB:0]          slot_sum = {1'b0, base_slot} + rel;
+            wire [RB-1:0]        slot_wrap = slot_sum[RB-1:0] - R_I[RB-1:0];
+            wire [RB-1:0]        slot     = (slot_sum >= R_I[RB:0]) ? slot_wrap : slot_sum[RB-1:0];
+            for (dx = 0; dx < TX; dx = dx + 1) begin : g_tap
+                localparam integer DX_I = dx, TAP = dy * TX + dx;
+                localparam signed [YB-1:0] S_DX = DX_I[YB-1:0];
+                wire signed [YB-1:0] ix  = ix0 + S_DX;
+                wire                 pad = row_pad || ix < S_ZERO || ix >= S_W;
+                always @(posedge clk) begin
+                    if (issue && !pad) taps_q[TAP*C*AB +: C*AB] <= buffer[{slot, ix[CB-1:0]}];
+                    pads_q[TAP] <= pad;
+                end
+            end
+        end
+    endgenerate
     assign step_index = f;
     assign step_issue = issue;
 
@@ -280,7 +326,6 @@ module potgen_window #(
     always @(posedge clk) begin
         if (!rst_n) step_valid <= 1'b0;
         else        step_valid <= issue;
-        step_pad        <= pad;
         step_first      <= fin == {NB{1'b0}};
         step_last       <= fin == FIN_LAST[NB-1:0];
         step_pixel_last <= pixel_end;
@@ -288,7 +333,19 @@ module potgen_window #(
         step_outer      <= p;
     end
 
-    // The SIMD channels of group g of the pixel read, or zeros in the padding.
+    // The taps gathered by one block (not by a part-select assign per tap: see potgen_dot_array.v),
+    // zeros for a tap in the padding. The step is padding only if all its taps are: a partly padded
+    // step still has taps to multiply. For T = 1 this is the former single read: step_pad is the
+    // tap's flag flop, and the data its read with the padding zeroed.
+    reg [T*C*AB-1:0] taps;
+    integer          ti;
+    always @* begin
+        step_pad = &pads_q;
+        for (ti = 0; ti < T; ti = ti + 1)
+            taps[ti*C*AB +: C*AB] = pads_q[ti] ? {C*AB{1'b0}} : taps_q[ti*C*AB +: C*AB];
+    end
+
+    // T = 1 with channel groups: the SIMD channels of group g of the tap (CG = 1 whenever T > 1).
     generate
         if (CG > 1) begin : g_select
             reg  [GB-1:0]         g1;
@@ -296,14 +353,13 @@ module potgen_window #(
             always @(posedge clk) g1 <= g;
             genvar gi;
             for (gi = 0; gi < CG; gi = gi + 1) begin : g_group
-                assign groups[gi] = pixel_q[gi*SIMD*AB +: SIMD*AB];
+                assign groups[gi] = taps[gi*SIMD*AB +: SIMD*AB];
             end
-            assign step_data = step_pad ? {SIMD*AB{1'b0}} : groups[g1];
+            assign step_data = groups[g1];
         end else begin : g_whole
-            assign step_data = step_pad ? {SIMD*AB{1'b0}} : pixel_q;
+            assign step_data = taps;
         end
     endgenerate
-
 
     always @(posedge clk) begin
         if (!rst_n) pending <= {QB{1'b0}};

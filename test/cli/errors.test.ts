@@ -121,12 +121,21 @@ describe('potgen build reports bad models with file:line:col, exit status 1 and 
     ]);
   });
 
-  it('reports a simd that does not divide the input channels, listing the valid choices', async () => {
+  it('reports a simd that fits neither the input channels nor whole kernel taps, listing the valid choices', async () => {
     const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3, simd: 4 }", '{ height: 8, width: 8, channels: 6 }');
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
     await expectBuildFails(dir, 'model.ts', [
-      `${at(model, text, 'simd: 4')}: error: conv2d 'conv1': simd = 4 does not divide the 6 input channels. Choose simd from 1, 2, 3, 6.`,
+      `${at(model, text, 'simd: 4')}: error: conv2d 'conv1': simd = 4 does not fit the 3x3x6 window: it must divide the 6 input channels, or be 6 times a divisor of 3 (taps of one kernel row) or 18 times a divisor of 3 (whole kernel rows). Choose simd from 1, 2, 3, 6, 18, 54.`,
+    ]);
+  });
+
+  it('reports weights in logic on a layer that is not unrolled to one step per pixel, with the pe and simd that would be', async () => {
+    const text = convModel("{ name: 'conv1', outChannels: 8, kernel: 3, pe: 4, simd: 3, weightStorage: 'logic' }");
+    const dir = scratch({ 'model.ts': text });
+    const model = path.join(dir, 'model.ts');
+    await expectBuildFails(dir, 'model.ts', [
+      `${at(model, text, "weightStorage: 'logic'")}: error: conv2d 'conv1': weights in logic need the layer unrolled to one step per pixel, but pe = 4 and simd = 3 take 18 steps. Use pe: 8 and simd: 27 (the whole 3x3x3 window), or weightStorage: 'rom'.`,
     ]);
   });
 
@@ -282,7 +291,7 @@ export default network({
     await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, "name: 'my net'")}: error: network: 'name' is 'my net', which cannot be a Verilog identifier. Use a letter followed by letters, digits or underscores, e.g. 'my_net'.`,
       `${at(model, text, 'pe: 3')}: error: conv2d 'conv1': pe = 3 does not divide outChannels = 8. Choose pe from 1, 2, 4, 8.`,
-      `${at(model, text, 'simd: 2')}: error: conv2d 'conv1': simd = 2 does not divide the 3 input channels. Choose simd from 1, 3.`,
+      `${at(model, text, 'simd: 2')}: error: conv2d 'conv1': simd = 2 does not fit the 3x3x3 window: it must divide the 3 input channels, or be 3 times a divisor of 3 (taps of one kernel row) or 9 times a divisor of 3 (whole kernel rows). Choose simd from 1, 3, 9, 27.`,
     ]);
   });
 
@@ -386,7 +395,7 @@ describe('potgen command-line misuse', () => {
     const out = path.join(dir, 'out');
     const malformed = await potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:x', '-o', out);
     expect(malformed.stderr).toBe(
-      "error: option '--quant <kind:bits>' argument 'pot:x' is invalid. It must be pot:<bits>[:prune<percent>] or uniform:<bits>[:layer|channel|pow2], e.g. uniform:8, uniform:4:channel or pot:4:prune50.\n(run with --help for usage)\n",
+      "error: option '--quant <kind:bits>' argument 'pot:x' is invalid. It must be pot:<bits>[:prune<percent>][:rom|:logic] or uniform:<bits>[:layer|channel|pow2][:rom|:logic], e.g. uniform:8, uniform:4:channel, pot:4:prune50 or pot:4:logic.\n(run with --help for usage)\n",
     );
     expect(malformed.status).toBe(1);
     const tooWide = await potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:12', '-o', out);
@@ -394,6 +403,17 @@ describe('potgen command-line misuse', () => {
       "error: option '--quant <kind:bits>' argument 'pot:12' is invalid. Weights may have 2 to 8 bits, not 12.\n(run with --help for usage)\n",
     );
     expect(tooWide.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('rejects --quant ...:logic on a model whose layers are not unrolled, naming the layer and the folding it needs', async () => {
+    const dir = scratch({ 'model.ts': goodModel });
+    const out = path.join(dir, 'out');
+    const r = await potgen('build', path.join(dir, 'model.ts'), '--quant', 'pot:4:logic', '-o', out);
+    expect(r.stderr).toContain(
+      'Layer conv1: weights in logic need the layer unrolled to one step per pixel, but pe = 1 and simd = 1 take 216 steps. Set pe: 8 and simd: 27 (the whole 3x3x3 window) in the model, or keep its weights in a ROM.',
+    );
+    expect(r.status).not.toBe(0);
     expect(existsSync(out)).toBe(false);
   });
 

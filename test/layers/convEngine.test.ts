@@ -1,6 +1,7 @@
 /** ROM word layout and datapath widths, against values worked out by hand for tiny layers. */
 import { describe, expect, it } from 'vitest';
 import { biasRomWords, convWidths, weightRomWords, type ConvHW, type ConvIR } from '../../generator/layers/convEngine.ts';
+import { simdLayout } from '../../generator/layers/window.ts';
 
 // 1x1 kernel, 2 input channels, 4 output channels, PE 2, SIMD 1: two PE groups, two SIMD groups,
 // so word f = p·2 + g holds lanes (o = 2p + l, c = g) with lane l = 1 in the high bits.
@@ -17,7 +18,7 @@ const layer = {
   weightBits: 4,
   input: { height: 1, width: 1, channels: 2 },
   weightCodes: codes,
-  folding: { peFolds: 2, simdFolds: 2, accumulateCycles: 2, cyclesPerPixel: 4 },
+  folding: { peFolds: 2, simdFolds: 2, layout: simdLayout(1, 2, 1), accumulateCycles: 2, cyclesPerPixel: 4 },
   bias: [1, -1, 5, -6],
   shift: 2,
   widths: { product: 8, accumulator: 10, requant: 6 },
@@ -75,5 +76,44 @@ describe('convWidths', () => {
     // 254·(2^30 − 1)·2^15 ≈ 2^52.99: a signed 54-bit product.
     const wide = { ...base, inputBits: 30, weightValues: [127, 127, 127, 127], multipliers: [32768, 32768], shift: 0 } as unknown as ConvIR;
     expect(() => convWidths(wide)).toThrow(/Layer l needs a 54-bit requantisation product \(accumulator times multiplier\); potgen supports at most 52 bits/);
+  });
+});
+
+describe('ROM layout when SIMD spans kernel taps', () => {
+  // One output channel, one input channel, a 2x2 kernel: codes 1..4 at (ky, kx) = (0,0) (0,1) (1,0) (1,1).
+  const taps = (simd: number, channels = 1, kernel = 2, weightCodes = [1, 2, 3, 4]) =>
+    ({
+      ...layer,
+      kernel,
+      pe: 1,
+      simd,
+      input: { height: 4, width: 4, channels },
+      weightCodes,
+      folding: { peFolds: 1, simdFolds: 1, layout: simdLayout(simd, channels, kernel)!, accumulateCycles: simdLayout(simd, channels, kernel)!.steps, cyclesPerPixel: simdLayout(simd, channels, kernel)!.steps },
+    }) as unknown as ConvHW;
+
+  it('takes the taps of one kernel row per word, the leftmost tap in the low bits', () => {
+    expect(weightRomWords(taps(2))).toEqual([0x21n, 0x43n]);
+  });
+
+  it('takes whole kernel rows per word: the whole window in one word', () => {
+    expect(weightRomWords(taps(4))).toEqual([0x4321n]);
+  });
+
+  it('keeps channels innermost within a tap', () => {
+    // 2 channels, 1x... a 2x2 kernel: weights [ky][kx][c] = codes 1..8; SIMD 4 = two taps of 2 channels.
+    expect(weightRomWords(taps(4, 2, 2, [1, 2, 3, 4, 5, 6, 7, 8]))).toEqual([0x4321n, 0x8765n]);
+  });
+});
+
+describe('simdLayout', () => {
+  it('accepts divisors of C, C times a divisor of K, and C·K times a divisor of K, and nothing else', () => {
+    // C = 2, K = 3: 1, 2 (channel groups), 6 (a row), 18 (the window).
+    const ok = Array.from({ length: 20 }, (_, i) => i + 1).filter((s) => simdLayout(s, 2, 3));
+    expect(ok).toEqual([1, 2, 6, 18]);
+    // C = 1, K = 4: 1, 2, 4 taps of a row, 8 (two rows), 16 (the window); not 3, 12.
+    expect(Array.from({ length: 16 }, (_, i) => i + 1).filter((s) => simdLayout(s, 1, 4))).toEqual([1, 2, 4, 8, 16]);
+    expect(simdLayout(8, 1, 4)).toEqual({ channelGroups: 1, taps: 8, tapsX: 4, tapsY: 2, steps: 2 });
+    expect(simdLayout(25, 1, 5)!.steps).toBe(1);
   });
 });

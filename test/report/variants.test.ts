@@ -4,7 +4,7 @@ import { parseQuant } from '../../generator/cli/main.ts';
 import type { NetworkSpec } from '../../generator/ir/types.ts';
 import { defaultVariants, variantLabel } from '../../generator/report/accuracy.ts';
 
-describe('--quant kind:bits[:scale|:prune<percent>]', () => {
+describe('--quant kind:bits[:scale|:prune<percent>][:rom|:logic]', () => {
   it('reads PoT and uniform variants, uniform per layer by default', () => {
     expect(parseQuant('pot:4')).toEqual({ kind: 'pot', bits: 4 });
     expect(parseQuant('uniform:8')).toEqual({ kind: 'uniform', bits: 8, scale: 'layer' });
@@ -16,9 +16,16 @@ describe('--quant kind:bits[:scale|:prune<percent>]', () => {
     expect(parseQuant('pot:4:prune0')).toEqual({ kind: 'pot', bits: 4 });
   });
 
+  it('reads where the weights live as a last part', () => {
+    expect(parseQuant('pot:4:logic')).toEqual({ kind: 'pot', bits: 4, storage: 'logic' });
+    expect(parseQuant('pot:4:prune50:logic')).toEqual({ kind: 'pot', bits: 4, prune: 0.5, storage: 'logic' });
+    expect(parseQuant('uniform:8:logic')).toEqual({ kind: 'uniform', bits: 8, scale: 'layer', storage: 'logic' });
+    expect(parseQuant('uniform:4:pow2:rom')).toEqual({ kind: 'uniform', bits: 4, scale: 'pow2', storage: 'rom' });
+  });
+
   it('refuses a scale on PoT, an unknown scale and bits out of range', () => {
-    for (const bad of ['pot:4:pow2', 'uniform:4:row', 'uniform:4:', 'uniform', 'pot:x', 'uniform:8:prune50', 'pot:4:prune', 'pot:4:prune0.5']) {
-      expect(() => parseQuant(bad), bad).toThrow(/must be pot:<bits>\[:prune<percent>\] or uniform:<bits>\[:layer\|channel\|pow2\]/);
+    for (const bad of ['pot:4:pow2', 'uniform:4:row', 'uniform:4:', 'uniform', 'pot:x', 'uniform:8:prune50', 'pot:4:prune', 'pot:4:prune0.5', 'pot:4:logic:prune50', 'pot:4:flash', 'uniform:8:logic:pow2']) {
+      expect(() => parseQuant(bad), bad).toThrow(/must be pot:<bits>\[:prune<percent>\]\[:rom\|:logic\] or uniform:<bits>\[:layer\|channel\|pow2\]\[:rom\|:logic\]/);
     }
     expect(() => parseQuant('pot:4:prune100')).toThrow('Pruning takes a percentage of weights from 0 to 99, not 100.');
     expect(() => parseQuant('uniform:9:channel')).toThrow('Weights may have 2 to 8 bits, not 9.');
@@ -33,6 +40,8 @@ describe('variant labels', () => {
     expect(variantLabel({ kind: 'uniform', bits: 4, scale: 'channel' })).toBe('uniform-4/ch');
     expect(variantLabel({ kind: 'uniform', bits: 8, scale: 'pow2' })).toBe('uniform-8/pow2');
     expect(variantLabel({ kind: 'pot', bits: 4, prune: 0.5 })).toBe('pot-4-prune50');
+    expect(variantLabel({ kind: 'pot', bits: 4, prune: 0.5, storage: 'logic' })).toBe('pot-4-prune50-logic');
+    expect(variantLabel({ kind: 'uniform', bits: 8, scale: 'layer', storage: 'rom' })).toBe('uniform-8-rom');
   });
 
   it('default to the model\'s own, PoT 3/4/5, uniform 4 and 8 per layer and with a power-of-two scale', () => {

@@ -1,10 +1,11 @@
 /**
  * potgen_window (line buffer and window sequencer) on its own: testbench/lib/potgen_window_tb.v
  * checks every step against a behavioural model for several frames, with random input bubbles and
- * an emulated consumer FIFO (a slow one too), across kernels 1/2/3/5/8, strides 1/2/3, paddings
- * 0/1/2, SIMD below and equal to C, OUTER 1 and above, square and non-square maps, and the
- * smallest line buffer the rules allow. Each set is linted by Verilator, and the bench is shown to
- * fail when one line of the window is broken.
+ * an emulated consumer FIFO (a slow one too), across kernels 1/2/3/4/5/6/8, strides 1/2/3,
+ * paddings 0/1/2, SIMD below and equal to C and window-spanning SIMD (C*T: T taps of one kernel
+ * row, or whole kernel rows, up to the whole kernel), OUTER 1 and above, square and non-square
+ * maps, and the smallest line buffer the rules allow. Each set is linted by Verilator, and the
+ * bench is shown to fail when one line of the window is broken.
  */
 import { describe, expect, it } from 'vitest';
 import { expectFail, expectPass, label, libPaths, lint, mutationCases, simulate, simulateBroken, type Params } from '../support/libRtl.ts';
@@ -37,11 +38,18 @@ function windowSet(p: Partial<WindowParams>): WindowParams {
 /** The smallest ring the window accepts: R >= K and R >= K + S - 1 - PAD. */
 const minRows = (p: Pick<WindowParams, 'K' | 'S' | 'PAD'>): number => Math.max(p.K, p.K + p.S - 1 - p.PAD);
 
-/** One check per step, plus the check that every input beat was taken. */
+/** Taps per step: SIMD = C*T spans T kernel taps; SIMD dividing C is one tap (T = 1). */
+const taps = (p: Pick<WindowParams, 'C' | 'SIMD'>): number => (p.SIMD > p.C ? p.SIMD / p.C : 1);
+
+/** One check per step (F = OUTER * (K/TY) * (K/TX) * CG per pixel), plus the check that every input beat was taken. */
 function windowChecks(p: WindowParams): number {
   const oh = Math.floor((p.H + 2 * p.PAD - p.K) / p.S) + 1;
   const ow = Math.floor((p.W + 2 * p.PAD - p.K) / p.S) + 1;
-  return p.FRAMES * oh * ow * p.OUTER * p.K * p.K * (p.C / p.SIMD) + 1;
+  const cg = p.SIMD <= p.C ? p.C / p.SIMD : 1;
+  const t = taps(p);
+  const tx = Math.min(t, p.K);
+  const ty = t / tx;
+  return p.FRAMES * oh * ow * p.OUTER * (p.K / ty) * (p.K / tx) * cg + 1;
 }
 
 const sets: WindowParams[] = [
@@ -61,6 +69,20 @@ const sets: WindowParams[] = [
   windowSet({ H: 8, W: 8, C: 3, SIMD: 3, K: 8, S: 1, PAD: 0, OUTER: 1, R: 8, FRAMES: 8 }),
   windowSet({ H: 4, W: 4, C: 2, SIMD: 1, K: 4, S: 1, PAD: 0, OUTER: 3, R: 4, FRAMES: 8 }),
   windowSet({ H: 28, W: 28, C: 1, SIMD: 1, K: 28, S: 1, PAD: 0, OUTER: 1, R: 28, FRAMES: 2 }),
+  // Window-spanning SIMD = C*T. T dividing K: T taps of one kernel row (T = K: the whole row).
+  windowSet({ C: 1, SIMD: 3, K: 3, S: 1, PAD: 1, OUTER: 1 }), // 14: K=3, T=3
+  windowSet({ H: 7, W: 6, C: 2, SIMD: 6, K: 3, S: 2, PAD: 1, OUTER: 3, R: minRows({ K: 3, S: 2, PAD: 1 }) }), // 15: T=3, stride 2
+  windowSet({ H: 12, W: 12, C: 1, SIMD: 5, K: 5, S: 1, PAD: 2, OUTER: 1, FRAMES: 2 }), // 16: K=5, T=5 (LeNet's first conv)
+  windowSet({ H: 6, W: 7, C: 2, SIMD: 4, K: 4, S: 1, PAD: 2, OUTER: 1 }), // 17: K=4, T=2: two steps per row
+  windowSet({ H: 8, W: 9, C: 1, SIMD: 2, K: 6, S: 1, PAD: 1, OUTER: 2, LAT: 0 }), // 18: K=6, T=2: three steps per row
+  windowSet({ H: 5, W: 5, C: 3, SIMD: 12, K: 4, S: 1, PAD: 1, OUTER: 1 }), // 19: K=4, T=4: one whole row
+  // T = K*m, m dividing K: m whole kernel rows (m = K: the whole kernel, one step per accumulation).
+  windowSet({ C: 1, SIMD: 9, K: 3, S: 1, PAD: 1, OUTER: 1, LAT: 0 }), // 20: K=3, T=9: one step per pixel
+  windowSet({ H: 6, W: 9, C: 3, SIMD: 27, K: 3, S: 2, PAD: 1, OUTER: 2, FIFO_DEPTH: 1, LAT: 5 }), // 21: T=9, stride 2
+  windowSet({ H: 28, W: 28, C: 1, SIMD: 25, K: 5, S: 1, PAD: 2, OUTER: 2, FRAMES: 2 }), // 22: K=5, T=25 (LeNet's first conv)
+  windowSet({ H: 7, W: 6, C: 1, SIMD: 8, K: 4, S: 2, PAD: 1, OUTER: 2, R: minRows({ K: 4, S: 2, PAD: 1 }) }), // 23: K=4, T=8: two rows
+  windowSet({ H: 9, W: 8, C: 1, SIMD: 18, K: 6, S: 3, PAD: 2, OUTER: 1, R: minRows({ K: 6, S: 3, PAD: 2 }) }), // 24: K=6, T=18: three rows
+  windowSet({ H: 6, W: 6, C: 2, SIMD: 72, K: 6, S: 1, PAD: 0, OUTER: 2, R: 6, FRAMES: 8 }), // 25: the kernel as large as the map, T = K*K
 ];
 
 const mutations = [
@@ -92,6 +114,34 @@ const mutations = [
     to: "step_first      <= fin == {{(NB - 1){1'b0}}, 1'b1};",
     sets: [sets[0]!],
   },
+  {
+    name: 'a step flagged as padding when any of its taps is, not every one',
+    file: 'potgen_window.v',
+    from: 'step_pad = &pads_q;',
+    to: 'step_pad = |pads_q;',
+    sets: [sets[14]!, sets[22]!],
+  },
+  {
+    name: 'a step advanced by one tap along the row, not TX',
+    file: 'potgen_window.v',
+    from: 'kx <= kx + TX_I[KB-1:0];',
+    to: "kx <= kx + 1'b1;",
+    sets: [sets[17]!, sets[18]!],
+  },
+  {
+    name: "every tap row read from the step's first row",
+    file: 'potgen_window.v',
+    from: 'iy       = iy0 + S_DY;',
+    to: 'iy       = iy0;',
+    sets: [sets[23]!, sets[22]!],
+  },
+  {
+    name: "a tap's padding test blind to its row",
+    file: 'potgen_window.v',
+    from: 'pad = row_pad || ix < S_ZERO',
+    to: 'pad = ix < S_ZERO',
+    sets: [sets[20]!, sets[0]!],
+  },
 ];
 
 describe.concurrent('potgen_window', () => {
@@ -104,6 +154,18 @@ describe.concurrent('potgen_window', () => {
     expect(sets.some((p) => p.H !== p.W)).toBe(true);
     expect(sets.some((p) => p.K === p.H && p.K === p.W && p.K >= 8)).toBe(true);
     expect(sets.filter((p) => p.R === minRows(p)).length).toBeGreaterThanOrEqual(4);
+    // Window-spanning SIMD: T taps of a row (T divides K) and whole rows (T = K*m, m divides K).
+    for (const t of [3, 9]) for (const s of [1, 2]) expect(sets.some((p) => p.K === 3 && taps(p) === t && p.PAD === 1 && p.S === s)).toBe(true);
+    for (const t of [5, 25]) expect(sets.some((p) => p.K === 5 && taps(p) === t && p.C === 1 && p.PAD === 2)).toBe(true);
+    for (const t of [2, 8]) expect(sets.some((p) => p.K === 4 && taps(p) === t)).toBe(true);
+    for (const c of [2, 3]) expect(sets.some((p) => p.C === c && taps(p) > 1)).toBe(true);
+    expect(sets.some((p) => p.OUTER > 1 && taps(p) > 1)).toBe(true);
+    expect(sets.some((p) => p.K === p.H && p.K === p.W && taps(p) === p.K * p.K)).toBe(true);
+    for (const p of sets) {
+      const t = taps(p);
+      const tx = Math.min(t, p.K);
+      expect(p.SIMD <= p.C ? p.C % p.SIMD : p.SIMD % p.C + (p.K % tx) + (t % tx) + (p.K % (t / tx)), label(p)).toBe(0);
+    }
   });
 
   it.each(sets.map((p, i) => [label(p), p, i + 1] as const))('testbench passes: %s', async (_, p, seed) => {

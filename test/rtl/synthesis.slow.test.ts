@@ -10,9 +10,16 @@ import { countCoarseCells, synthesiseXilinx } from '../../generator/run/yosys.ts
 import { CASES } from '../support/convCases.ts';
 import { buildInto, convNetwork, tempDir } from '../support/designs.ts';
 
+/**
+ * Cases whose steps read more than 9 kernel taps at once (a 5x5 window in one step) are simulated
+ * and linted in the conv matrix but not synthesised here: potgen_window gives each tap its own read
+ * port, and Yosys takes over 3 minutes on 25 ports. A sliding window (issue 10) removes the ports.
+ */
+const SYNTHESISED = CASES.filter(({ input, layer }) => (layer.simd ?? 1) <= 9 * input.channels);
+
 describe('synthesis with yosys synth_xilinx -family xcup', () => {
   const dir = tempDir();
-  it.each(CASES)('$name', async ({ name, input, layer }) => {
+  it.each(SYNTHESISED)('$name', async ({ name, input, layer }) => {
     const built = buildInto(dir, convNetwork(name, input, layer), { steadyFrames: 2, stressFrames: 0 });
     const files = readRtlFiles(built.out);
     const top = `${name}_top`;
@@ -25,6 +32,8 @@ describe('synthesis with yosys synth_xilinx -family xcup', () => {
       expect(coarse.$mul ?? 0).toBe(0);
     } else {
       expect(coarse.$mul ?? 0).toBeGreaterThan(0);
+      // Weights in logic are shift-adds: the only multiplies left are requantisation's, one per PE.
+      if (layer.weightStorage === 'logic') expect(coarse.$mul ?? 0).toBeLessThanOrEqual((built.hw.layers[0] as ConvHW).multipliers.length > 0 ? (layer.pe ?? 1) : 0);
       // A real weight scale adds one requantisation multiply per lane, mapped to DSP48E2.
       if ((built.hw.layers[0] as ConvHW).multipliers.length > 0) expect(report.dsp).toBeGreaterThan(0);
     }

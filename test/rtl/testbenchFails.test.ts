@@ -5,7 +5,7 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pot } from '../../generator/dsl/index.ts';
+import { pot, uniform } from '../../generator/dsl/index.ts';
 import { simulate } from '../../generator/run/simulate.ts';
 import { buildInto, convNetwork, tempDir } from '../support/designs.ts';
 
@@ -98,5 +98,71 @@ describe('the testbench fails when something is wrong', () => {
     expect(sim.log).toMatch(/^error: watchdog: 0 of 144 beats after \d+ cycles$/m);
     expect(sim.log).toContain('0 passed, 144 failed');
     expect(sim.exitCode).not.toBe(0);
+  });
+});
+
+describe('the testbench fails when weights fixed into logic are wrong', () => {
+  const dir = tempDir();
+  // The whole 3x3 window of 2 channels in one step: both signs, several shifts, padded taps. Signed
+  // 16-bit outputs with no requantisation shift (and no multiplier: a power-of-two scale) show the
+  // accumulator whole, so an error of 1 shows.
+  const layer = { outChannels: 4, kernel: 3, padding: 'same', pe: 4, simd: 18, weightStorage: 'logic', activation: 'none', activationBits: 16, shift: 0 } as const;
+  const designs = {
+    pot: buildInto(dir, convNetwork('lpot', { height: 6, width: 6, channels: 2 }, { ...layer, weights: pot({ bits: 4 }) })),
+    uniform: buildInto(dir, convNetwork('luni', { height: 6, width: 6, channels: 2 }, { ...layer, weights: uniform({ bits: 8, scale: 'pow2' }) })),
+  };
+  const cases = ['pot', 'uniform'] as const;
+  type Which = (typeof cases)[number];
+
+  async function variant(which: Which, name: string, change: (d: string) => void) {
+    const d = path.join(dir, `${which}-${name}`);
+    cpSync(designs[which].out, d, { recursive: true });
+    change(d);
+    return await simulate(d);
+  }
+  const dot = (d: string, which: Which): string => path.join(d, `rtl/${which === 'pot' ? 'lpot' : 'luni'}_conv_dot.v`);
+  const wrapper = (d: string, which: Which): string => path.join(d, `rtl/${which === 'pot' ? 'lpot' : 'luni'}_conv.v`);
+  /** Changes the first line matching `line` (there must be one) by `change`. */
+  function mutateFirstLine(file: string, line: RegExp, change: (text: string) => string): void {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const at = lines.findIndex((l) => line.test(l));
+    expect(at, `${path.basename(file)} must have a line to break`).toBeGreaterThanOrEqual(0);
+    const changed = change(lines[at]!);
+    expect(changed).not.toBe(lines[at]);
+    lines[at] = changed;
+    writeFileSync(file, lines.join('\n'));
+  }
+  const expectCaught = (sim: Awaited<ReturnType<typeof simulate>>): void => {
+    expect(sim.failed).toBeGreaterThan(0);
+    expect(sim.exitCode).not.toBe(0);
+  };
+
+  it.each(cases)('%s: passes unmodified', async (which) => {
+    const sim = await simulate(designs[which].out);
+    expect(sim.log).toContain(`${4 * 36 + 1} passed, 0 failed`);
+    expect(sim.exitCode).toBe(0);
+  });
+
+  it.each(cases)('%s: fails when one adder of the tree subtracts instead of adding', async (which) => {
+    expectCaught(await variant(which, 'adder', (d) => mutateFirstLine(dot(d, which), /^ {8}p\d+_l\d+_\d+ <= .* \+ /, (l) => l.replace(' + ', ' - '))));
+  });
+
+  it.each(cases)('%s: fails when one sum of terms of different shifts is one place off', async (which) => {
+    // {high part + shifted term, low bits passed through} << 1: every term in it one place too far.
+    expectCaught(
+      await variant(which, 'shift', (d) => mutateFirstLine(dot(d, which), /^ {8}p\d+_l\d+_\d+ <= \{.* [+-] .*\};$/, (l) => l.replace(/ <= (.*);$/, ' <= ($1) << 1;'))),
+    );
+  });
+
+  it.each(cases)('%s: fails when the constant carries (the + 1 of negated sums) are wrong', async (which) => {
+    expectCaught(
+      await variant(which, 'carry', (d) =>
+        mutateFirstLine(dot(d, which), /^ {4}assign carries = 4'b[01]{4};$/, (l) => l.replace(/[01]{4};$/, (bits) => `${[...bits.slice(0, 4)].map((b) => (b === '1' ? '0' : '1')).join('')};`)),
+      ),
+    );
+  });
+
+  it.each(cases)('%s: fails when the conv layer expects the trees one cycle early', async (which) => {
+    expectCaught(await variant(which, 'latency', (d) => mutateFirstLine(wrapper(d, which), /\.DL\(\d+\)/, (l) => l.replace(/\.DL\((\d+)\)/, (_, n: string) => `.DL(${Number(n) - 1})`))));
   });
 });

@@ -50,6 +50,21 @@ export const CASES: readonly Case[] = [
   c('u6_4bit_out', [6, 6, 2], { outChannels: 4, kernel: 3, padding: 'same', pe: 1, simd: 1, weights: uniform({ bits: 6, scale: 'pow2' }), activationBits: 4 }),
   c('u4_ch_folded', [6, 6, 4], { outChannels: 6, kernel: 3, pe: 2, simd: 2, weights: uniform({ bits: 4, scale: 'channel' }) }),
   c('u8_pow2_k3', [8, 8, 3], { outChannels: 4, kernel: 3, padding: 'same', pe: 4, simd: 3, weights: uniform({ bits: 8, scale: 'pow2' }) }),
+  // SIMD across kernel taps: taps of one row, whole rows, the whole window; padded taps inside a step.
+  c('taps_k3_row', [8, 8, 1], { outChannels: 4, kernel: 3, padding: 'same', pe: 2, simd: 3, weights: pot({ bits: 4 }) }),
+  c('taps_k5_window', [12, 12, 1], { outChannels: 6, kernel: 5, pe: 3, simd: 25, weights: pot({ bits: 4 }) }),
+  c('taps_k5_row_same', [9, 9, 1], { outChannels: 2, kernel: 5, padding: 'same', pe: 2, simd: 5, weights: pot({ bits: 5 }) }),
+  c('taps_k3_c2_s2', [9, 9, 2], { outChannels: 4, kernel: 3, stride: 2, padding: 'same', pe: 4, simd: 18, weights: uniform({ bits: 4, scale: 'channel' }) }),
+  c('taps_k3_c3_row_u8', [7, 7, 3], { outChannels: 4, kernel: 3, pe: 2, simd: 9, weights: uniform({ bits: 8 }) }),
+  // Weights fixed into logic (one step per pixel): PoT as wiring, uniform as signed-digit shift-adds, pruned weights gone.
+  c('logic_k1_pot4', [6, 6, 4], { outChannels: 8, kernel: 1, pe: 8, simd: 4, weights: pot({ bits: 4 }), weightStorage: 'logic' }),
+  c('logic_k1_u8', [6, 6, 4], { outChannels: 8, kernel: 1, pe: 8, simd: 4, weights: uniform({ bits: 8 }), weightStorage: 'logic' }),
+  c('logic_k3_pot4', [8, 8, 3], { outChannels: 8, kernel: 3, padding: 'same', pe: 8, simd: 27, weights: pot({ bits: 4 }), weightStorage: 'logic' }),
+  c('logic_k3_pot4_pruned50', [8, 8, 3], { outChannels: 8, kernel: 3, padding: 'same', pe: 8, simd: 27, weights: pot({ bits: 4, prune: 0.5 }), weightStorage: 'logic' }),
+  c('logic_k3_u8', [8, 8, 3], { outChannels: 8, kernel: 3, padding: 'same', pe: 8, simd: 27, weights: uniform({ bits: 8 }), weightStorage: 'logic' }),
+  c('logic_k3_u4_s2_valid', [9, 9, 2], { outChannels: 4, kernel: 3, stride: 2, pe: 4, simd: 18, weights: uniform({ bits: 4, scale: 'channel' }), weightStorage: 'logic' }),
+  c('logic_k5_pot5', [10, 10, 1], { outChannels: 6, kernel: 5, padding: 'same', pe: 6, simd: 25, weights: pot({ bits: 5 }), weightStorage: 'logic' }),
+  c('logic_k3_pot2_ternary', [6, 6, 2], { outChannels: 4, kernel: 3, pe: 4, simd: 18, weights: pot({ bits: 2 }), weightStorage: 'logic' }),
   c('pot4_12bit_out', [6, 6, 2], { outChannels: 4, kernel: 3, padding: 'same', pe: 2, simd: 1, weights: pot({ bits: 4 }), activationBits: 12 }),
 ];
 

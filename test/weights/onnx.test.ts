@@ -99,7 +99,7 @@ type LayerRequest =
   | { readonly kind: 'flatten'; readonly name: string }
   | { readonly kind: 'dense'; readonly name: string; readonly outFeatures: number; readonly inFeatures: number; readonly bias: boolean };
 
-const WEIGHTED = { weights: { kind: 'pot', bits: 4 }, activationBits: 8, pe: 1, simd: 1, shift: undefined, activation: 'relu' } as const;
+const WEIGHTED = { weights: { kind: 'pot', bits: 4 }, activationBits: 8, pe: 1, simd: 1, shift: undefined, activation: 'relu', weightStorage: 'rom' } as const;
 
 /** The validated layer and input shape a request stands for (a conv's pad is 0 or its 'same' padding). */
 function toOnnxLayer(r: LayerRequest): OnnxLayer {
@@ -628,7 +628,7 @@ describe('mapOnnxToLayers', () => {
 });
 
 describe('mapOnnxToLayers: average pooling', () => {
-  const WEIGHTED_SPEC = { weights: { kind: 'pot', bits: 4 }, activationBits: 8, pe: 1, simd: 1, shift: undefined, activation: 'relu', bias: true } as const;
+  const WEIGHTED_SPEC = { weights: { kind: 'pot', bits: 4 }, activationBits: 8, pe: 1, simd: 1, shift: undefined, activation: 'relu', bias: true, weightStorage: 'rom' } as const;
   const avg = (pool1: Partial<{ kernel: number; stride: number; padding: number; global: boolean }>, gap: Partial<{ kernel: number; global: boolean }> = { global: true }): OnnxLayer[] => [
     { spec: { ...WEIGHTED_SPEC, kind: 'conv2d', name: 'conv1', outChannels: 4, kernel: 3, stride: 1, padding: 'same' }, input: { height: 8, width: 8, channels: 1 } },
     {

@@ -10,18 +10,23 @@
 // FIFO, F = steps per pixel): 100/100 (full rate), 55/100 (input bubbles), 100/max(1, 33/F) (a
 // consumer three times slower than the window), 35/max(2, 70/F) (both).
 //
-// Behavioural model: for frame, oy < OH, ox < OW, outer < OUTER, ky < K, kx < K, g < C/SIMD (in
-// this nesting) one step, with iy = oy*S - PAD + ky, ix = ox*S - PAD + kx:
-//   step_data       SIMD channels g*SIMD .. g*SIMD+SIMD-1 of pixel (iy, ix), or 0 outside the map
-//   step_pad        (iy, ix) outside the map
-//   step_first/last the first / last step of one accumulation: (ky, kx, g) = (0, 0, 0) / (K-1, K-1, C/SIMD-1)
+// Behavioural model, written from the im2col order rather than from the window's taps: a pixel's
+// im2col vector has lanes j = (ky*K + kx)*C + c (ky, kx < K, c < C), and step n (0..FIN-1, FIN =
+// K*K*C/SIMD) of each accumulation carries lanes n*SIMD .. n*SIMD+SIMD-1, lane l of the step in
+// step_data[l*AB +: AB]. SIMD dividing C gives one tap's channel group, SIMD = C*T a run of T
+// whole taps, which is the window's tap t at (ky + t / TX, kx + t % TX) for the T it accepts. For
+// frame, oy < OH, ox < OW, outer < OUTER, n < FIN (in this nesting) one step; with, per lane,
+// iy = oy*S - PAD + ky, ix = ox*S - PAD + kx:
+//   step_data       channel c of pixel (iy, ix) in each lane, or 0 for a lane outside the map
+//   step_pad        every lane of the step outside the map
+//   step_first/last n = 0 / n = FIN-1
 //   step_outer      outer
 //   step_pixel_last the pixel's last step; step_frame_last that, on the frame's last pixel
-//   step_index      (issued the cycle before step_valid) ((outer*K + ky)*K + kx)*(C/SIMD) + g
+//   step_index      (issued the cycle before step_valid) outer*FIN + n
 // Every valid step is one check of all these fields, in order. Also failures, each counted: a
 // step_valid without step_issue the cycle before (or the reverse), a step after the last one, and
 // a pixel_done into a full FIFO (the window started a pixel without a credit for it). At the end,
-// one more check: every input beat was accepted. So N = FRAMES*OH*OW*OUTER*K*K*(C/SIMD) + 1.
+// one more check: every input beat was accepted. So N = FRAMES*OH*OW*OUTER*K*K*C/SIMD + 1.
 // The last line printed is "N passed, N failed"; any failure ends in $fatal, so `vvp -N` exits
 // non-zero. A watchdog stops a hung run. Plusarg: +seed=<n> (default 1).
 `default_nettype none
@@ -42,8 +47,8 @@ module potgen_window_tb;
 
     localparam integer OH       = (H + 2*PAD - K) / S + 1;
     localparam integer OW       = (W + 2*PAD - K) / S + 1;
-    localparam integer CG       = C / SIMD;
-    localparam integer F        = OUTER * K * K * CG;
+    localparam integer FIN      = K * K * C / SIMD;     // steps per accumulation
+    localparam integer F        = OUTER * FIN;
     localparam integer FB       = (F > 1) ? $clog2(F) : 1;
     localparam integer PB       = (OUTER > 1) ? $clog2(OUTER) : 1;
     localparam integer QB       = $clog2(FIFO_DEPTH) + 1;
@@ -174,8 +179,8 @@ module potgen_window_tb;
 
     // ---------------------------------------------------------------- checks (mid-cycle)
     integer passed = 0, failed = 0, steps_seen = 0;
-    integer e_frame = 0, e_oy = 0, e_ox = 0, e_outer = 0, e_ky = 0, e_kx = 0, e_g = 0;
-    integer e_iy, e_ix, e_index, e_pixel;
+    integer e_frame = 0, e_oy = 0, e_ox = 0, e_outer = 0, e_n = 0;
+    integer e_j, e_ky, e_kx, e_c, e_iy, e_ix, e_index, e_pixel, l;
     reg     e_pad, e_first, e_last, e_pixel_last, e_frame_last;
     reg     [SIMD*AB-1:0] e_data;
     reg     issue_seen = 1'b0;
@@ -184,28 +189,42 @@ module potgen_window_tb;
     reg     done = 1'b0;
     integer quiet = 0;
 
-    // The expected step number steps_seen, from the model's counters.
+    // The expected step number steps_seen, from the model's counters, lane by lane.
     task expect_step;
         begin
-            e_iy  = e_oy * S - PAD + e_ky;
-            e_ix  = e_ox * S - PAD + e_kx;
-            e_pad = e_iy < 0 || e_iy >= H || e_ix < 0 || e_ix >= W;
-            e_pixel = (e_frame * H + e_iy) * W + e_ix;
-            e_data  = e_pad ? {SIMD*AB{1'b0}} : image[e_pixel][e_g*SIMD*AB +: SIMD*AB];
-            e_first = e_ky == 0 && e_kx == 0 && e_g == 0;
-            e_last  = e_ky == K - 1 && e_kx == K - 1 && e_g == CG - 1;
+            e_pad = 1'b1;
+            for (l = 0; l < SIMD; l = l + 1) begin
+                e_j   = e_n * SIMD + l;
+                e_c   = e_j % C;
+                e_kx  = (e_j / C) % K;
+                e_ky  = e_j / (C * K);
+                e_iy  = e_oy * S - PAD + e_ky;
+                e_ix  = e_ox * S - PAD + e_kx;
+                if (e_iy < 0 || e_iy >= H || e_ix < 0 || e_ix >= W) begin
+                    e_data[l*AB +: AB] = {AB{1'b0}};
+                end else begin
+                    e_pixel = (e_frame * H + e_iy) * W + e_ix;
+                    e_data[l*AB +: AB] = image[e_pixel][e_c*AB +: AB];
+                    e_pad = 1'b0;
+                end
+            end
+            // The step's first lane, for the messages.
+            e_j  = e_n * SIMD;
+            e_c  = e_j % C;
+            e_kx = (e_j / C) % K;
+            e_ky = e_j / (C * K);
+            e_first = e_n == 0;
+            e_last  = e_n == FIN - 1;
             e_pixel_last = e_last && e_outer == OUTER - 1;
             e_frame_last = e_pixel_last && e_ox == OW - 1 && e_oy == OH - 1;
-            e_index = ((e_outer * K + e_ky) * K + e_kx) * CG + e_g;
+            e_index = e_outer * FIN + e_n;
         end
     endtask
 
     task advance;
         begin
-            e_g = e_g + 1;
-            if (e_g == CG) begin e_g = 0; e_kx = e_kx + 1; end
-            if (e_kx == K) begin e_kx = 0; e_ky = e_ky + 1; end
-            if (e_ky == K) begin e_ky = 0; e_outer = e_outer + 1; end
+            e_n = e_n + 1;
+            if (e_n == FIN) begin e_n = 0; e_outer = e_outer + 1; end
             if (e_outer == OUTER) begin e_outer = 0; e_ox = e_ox + 1; end
             if (e_ox == OW) begin e_ox = 0; e_oy = e_oy + 1; end
             if (e_oy == OH) begin e_oy = 0; e_frame = e_frame + 1; end
@@ -234,8 +253,8 @@ module potgen_window_tb;
                     end else begin
                         failed = failed + 1;
                         if (failed <= SHOW_FAILURES)
-                            $display("error: cycle %0d: step %0d (frame %0d, oy %0d, ox %0d, outer %0d, ky %0d, kx %0d, g %0d): expected data=%h pad=%b first=%b last=%b outer=%0d pixel_last=%b frame_last=%b index=%0d, got data=%h pad=%b first=%b last=%b outer=%0d pixel_last=%b frame_last=%b index=%0d",
-                                     cyc, steps_seen, e_frame, e_oy, e_ox, e_outer, e_ky, e_kx, e_g,
+                            $display("error: cycle %0d: step %0d (frame %0d, oy %0d, ox %0d, outer %0d, n %0d from ky %0d, kx %0d, c %0d): expected data=%h pad=%b first=%b last=%b outer=%0d pixel_last=%b frame_last=%b index=%0d, got data=%h pad=%b first=%b last=%b outer=%0d pixel_last=%b frame_last=%b index=%0d",
+                                     cyc, steps_seen, e_frame, e_oy, e_ox, e_outer, e_n, e_ky, e_kx, e_c,
                                      e_data, e_pad, e_first, e_last, e_outer, e_pixel_last, e_frame_last, e_index,
                                      step_data, step_pad, step_first, step_last, step_outer, step_pixel_last, step_frame_last, index_seen);
                     end
