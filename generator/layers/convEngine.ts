@@ -20,10 +20,10 @@ import {
   type UniformScale,
 } from '../arith/rules.ts';
 import { PotgenError } from '../core/errors.ts';
-import { constantDot, type ConstantDot } from './constantDot.ts';
 import { formatShape, windowOutputShape, type FeatureMap } from '../core/shapes.ts';
 import { addressBits, twosComplement } from '../core/verilog.ts';
 import type { WeightQuantOptions } from '../dsl/types.ts';
+import { constantDot, type ConstantDot } from './constantDot.ts';
 import type { AttributeTable, ChainContext, HardwareFields, LayerFile, LayerIRBase, LayerSpecBase, Parameter, Quantised, QuantiseInput } from './kind.ts';
 import { divisors, LIMITS } from './limits.ts';
 import { outputFifoDepth, simdChoices, simdLayout, windowBufferRows, windowCyclesPerFrame, type SimdLayout, type WindowGeometry } from './window.ts';
@@ -69,19 +69,20 @@ export function checkWeightedChain(spec: WeightedSpec, outputs: number, outName:
     ctx.error('pe', `${ctx.label}: pe = ${spec.pe} does not divide ${outName} = ${outputs}.`, `Choose pe from ${divisors(outputs).join(', ')}.`);
   }
   const c = ctx.input?.channels;
-  if (c !== undefined && kernel !== undefined && !simdLayout(spec.simd, c, kernel)) {
+  const layout = c !== undefined && kernel !== undefined ? simdLayout(spec.simd, c, kernel) : undefined;
+  if (c !== undefined && kernel !== undefined && !layout) {
     ctx.error(
       'simd',
       `${ctx.label}: simd = ${spec.simd} does not fit the ${kernel}x${kernel}x${c} window: it must divide the ${c} input channels, ` +
         `or be ${c} times a divisor of ${kernel} (taps of one kernel row) or ${c * kernel} times a divisor of ${kernel} (whole kernel rows).`,
       `Choose simd from ${simdChoices(c, kernel).join(', ')}.`,
     );
-  } else if (c !== undefined && kernel !== undefined && spec.weightStorage === 'logic') {
+  } else if (layout && c !== undefined && kernel !== undefined && spec.weightStorage === 'logic') {
     const window = kernel * kernel * c;
     if (spec.pe !== outputs || spec.simd !== window) {
       ctx.error(
         'weightStorage',
-        `${ctx.label}: weights in logic need the layer unrolled to one step per pixel, but pe = ${spec.pe} and simd = ${spec.simd} take ${(outputs / spec.pe) * (simdLayout(spec.simd, c, kernel)?.steps ?? 1)} steps.`,
+        `${ctx.label}: weights in logic need the layer unrolled to one step per pixel, but pe = ${spec.pe} and simd = ${spec.simd} take ${(outputs / spec.pe) * layout.steps} steps.`,
         `Use pe: ${outputs} and simd: ${window} (the whole ${kernel}x${kernel}x${c} window), or weightStorage: 'rom'.`,
       );
     }
@@ -122,6 +123,11 @@ export interface ConvIR extends LayerIRBase, WindowGeometry {
   readonly pe: number;
   readonly simd: number;
   readonly weightStorage: WeightStorage;
+}
+
+/** Weights per output channel: the K·K·C window. */
+export function windowFanIn(layer: Pick<ConvIR, 'kernel' | 'input'>): number {
+  return layer.kernel * layer.kernel * layer.input.channels;
 }
 
 /** Reorders a PyTorch [o][c][ky][kx] weight tensor to potgen's [o][ky][kx][c] (channels innermost). */
@@ -234,13 +240,9 @@ export interface ConvWidths {
 export interface ConvFolding {
   /** Output-channel groups: outChannels / pe. */
   readonly peFolds: number;
-  /** Input-channel groups per kernel tap: inChannels / simd, or 1 when a step spans taps. */
-  readonly simdFolds: number;
-  /** How the SIMD lanes cover the window (channels of one tap, or whole taps). */
+  /** How the SIMD lanes cover the window (channels of one tap, or whole taps), and the steps per output-channel group. */
   readonly layout: SimdLayout;
-  /** Cycles per output-channel group: kernel² · simdFolds, or fewer when a step spans taps. */
-  readonly accumulateCycles: number;
-  /** Cycles per output pixel: peFolds · accumulateCycles (also the weight ROM depth). */
+  /** Cycles per output pixel: peFolds · layout.steps (also the weight ROM depth). */
   readonly cyclesPerPixel: number;
 }
 
@@ -270,7 +272,7 @@ export const MAX_ACCUMULATOR_BITS = 52;
  */
 export function convWidths(layer: ConvIR): ConvWidths {
   const amax = 2 ** layer.inputBits - 1;
-  const fanIn = layer.kernel * layer.kernel * layer.input.channels;
+  const fanIn = windowFanIn(layer);
   const multiplied = layer.multipliers.length > 0;
   // With multipliers the rounding offset is added after the multiply, not to the bias.
   const offset = multiplied ? 0 : roundingOffset(layer.shift);
@@ -324,7 +326,7 @@ export function convFolding(layer: ConvIR): ConvFolding {
   const peFolds = layer.output.channels / layer.pe;
   const layout = simdLayout(layer.simd, layer.input.channels, layer.kernel);
   if (!layout) throw new PotgenError(`Layer ${layer.name}: simd = ${layer.simd} does not fit its ${layer.kernel}x${layer.kernel}x${layer.input.channels} window.`);
-  return { peFolds, simdFolds: layout.channelGroups, layout, accumulateCycles: layout.steps, cyclesPerPixel: peFolds * layout.steps };
+  return { peFolds, layout, cyclesPerPixel: peFolds * layout.steps };
 }
 
 /**
@@ -359,7 +361,7 @@ export function convPipelineLatency(dotLatency: number, multiplied = false): num
 
 /** The weights of an unrolled layer as the logic trees take them: PE p (output channel p), lane i of the single step. */
 function logicDot(layer: ConvIR, folding: ConvFolding, widths: ConvWidths): ConstantDot {
-  const fanIn = layer.kernel * layer.kernel * layer.input.channels;
+  const fanIn = windowFanIn(layer);
   const weights = Array.from({ length: layer.pe }, (_, p) =>
     Array.from({ length: layer.simd }, (_, i) => layer.weightValues[p * fanIn + laneWindowIndex(layer, folding.layout, 0, i)]!),
   );
@@ -378,7 +380,7 @@ export function lowerConv(layer: ConvIR, moduleName: string): ConvHW {
   const folding = convFolding(layer);
   const widths = convWidths(layer);
   if (layer.weightStorage === 'logic' && folding.cyclesPerPixel !== 1) {
-    const window = layer.kernel * layer.kernel * layer.input.channels;
+    const window = windowFanIn(layer);
     throw new PotgenError(
       `Layer ${layer.name}: weights in logic need the layer unrolled to one step per pixel, but pe = ${layer.pe} and simd = ${layer.simd} take ${folding.cyclesPerPixel} steps. ` +
         `Set pe: ${layer.output.channels} and simd: ${window} (the whole ${layer.kernel}x${layer.kernel}x${layer.input.channels} window) in the model, or keep its weights in a ROM.`,
@@ -406,7 +408,7 @@ export function lowerConv(layer: ConvIR, moduleName: string): ConvHW {
 export function weightRomWords(layer: ConvHW): bigint[] {
   const { pe, simd, weightBits: wb } = layer;
   const { layout } = layer.folding;
-  const fanIn = layer.kernel * layer.kernel * layer.input.channels;
+  const fanIn = windowFanIn(layer);
   const words: bigint[] = [];
   for (let p = 0; p < layer.folding.peFolds; p++)
     for (let s = 0; s < layout.steps; s++) {

@@ -18,7 +18,7 @@ const layer = {
   weightBits: 4,
   input: { height: 1, width: 1, channels: 2 },
   weightCodes: codes,
-  folding: { peFolds: 2, simdFolds: 2, layout: simdLayout(1, 2, 1), accumulateCycles: 2, cyclesPerPixel: 4 },
+  folding: { peFolds: 2, layout: simdLayout(1, 2, 1), cyclesPerPixel: 4 },
   bias: [1, -1, 5, -6],
   shift: 2,
   widths: { product: 8, accumulator: 10, requant: 6 },
@@ -89,7 +89,7 @@ describe('ROM layout when SIMD spans kernel taps', () => {
       simd,
       input: { height: 4, width: 4, channels },
       weightCodes,
-      folding: { peFolds: 1, simdFolds: 1, layout: simdLayout(simd, channels, kernel)!, accumulateCycles: simdLayout(simd, channels, kernel)!.steps, cyclesPerPixel: simdLayout(simd, channels, kernel)!.steps },
+      folding: { peFolds: 1, layout: simdLayout(simd, channels, kernel)!, cyclesPerPixel: simdLayout(simd, channels, kernel)!.steps },
     }) as unknown as ConvHW;
 
   it('takes the taps of one kernel row per word, the leftmost tap in the low bits', () => {
