@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { PotgenError } from '../core/errors.ts';
 import { displayPath, POTGEN_VERSION } from '../core/paths.ts';
+import type { DesignManifest } from '../core/plan.ts';
 import type { QuantVariant } from '../dsl/types.ts';
 import { LIMITS } from '../layers/limits.ts';
 
@@ -60,6 +61,12 @@ function parseWeightBits(value: string): number {
 function parseBudget(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('It must be a number of accuracy points from 0 to 100.');
+  return n;
+}
+
+function parseMhz(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 10 || n > 1000) throw new InvalidArgumentError('It must be a clock frequency in MHz from 10 to 1000.');
   return n;
 }
 
@@ -119,6 +126,8 @@ function program(io: CliIo): Command {
       line(`${result.hw.name}: ${result.plan.size} files written to ${out}`);
       for (const l of result.hw.layers) line(`  ${kindOf(l).describe(l)}`);
       line(`  ${result.hw.cyclesPerFrame} cycles per inference (steady state)`);
+      const board = (JSON.parse(result.plan.get('potgen.json')!) as DesignManifest).shell;
+      line('unavailable' in board ? `  no board files: ${board.unavailable}` : `  board: ${board.top} for AXI DMA, vivado/ for the ZCU104 (potgen vivado), driver/${result.hw.name}_driver.py for PYNQ`);
       for (const note of result.notes) line(`  note: ${note}`);
     });
 
@@ -168,17 +177,18 @@ function program(io: CliIo): Command {
     .description('Simulate a built design against its golden vectors (every output and the cycles per inference).')
     .argument('<design-dir>', 'a folder written by potgen build')
     .option('--seed <n>', 'seed of the random bubbles and back-pressure', parseCount(0), 1)
+    .option('--shell', "simulate the board shell <design>_dma instead, driven as AXI DMA drives it (batched transfers, byte padding)")
     .addOption(
       new Option('--simulator <name>', 'auto: Verilator when installed and the design is large enough to repay its compile time, else Icarus')
         .choices(['auto', 'icarus', 'verilator'])
         .default('auto'),
     )
-    .action(async (dir: string, opts: { seed: number; simulator: 'auto' | 'icarus' | 'verilator' }) => {
+    .action(async (dir: string, opts: { seed: number; simulator: 'auto' | 'icarus' | 'verilator'; shell?: boolean }) => {
       const [{ readManifest }, { simulate, chooseSimulator, SIMULATOR_NAMES }] = await Promise.all([import('../run/manifest.ts'), import('../run/simulate.ts')]);
       const manifest = readManifest(dir);
       const choice = opts.simulator === 'auto' ? await chooseSimulator(manifest) : { simulator: opts.simulator, reason: 'as asked' };
-      step(`simulating ${manifest.design} (${manifest.frames} frames) with ${SIMULATOR_NAMES[choice.simulator]} (${choice.reason})`);
-      const result = await simulate(dir, { seed: opts.seed, simulator: choice.simulator });
+      step(`simulating ${opts.shell ? `the board shell of ${manifest.design}` : manifest.design} (${manifest.frames} frames) with ${SIMULATOR_NAMES[choice.simulator]} (${choice.reason})`);
+      const result = await simulate(dir, { seed: opts.seed, simulator: choice.simulator, ...(opts.shell ? { shell: true } : {}) });
       const lines = result.log.split('\n').filter((l) => /^(error|latency|cycles per frame|\d+ passed)/.test(l));
       line(lines.join('\n'));
       line(`simulation took ${result.seconds.toFixed(2)} s`);
@@ -315,6 +325,60 @@ function program(io: CliIo): Command {
       const r = await synthesiseXilinx(files, manifest.top);
       line(`${manifest.top}: ${r.luts} LUT, ${r.flipFlops} FF, ${r.carry} CARRY4, ${r.dsp} DSP48E2, ${r.bram} BRAM36, ${r.lutram} LUTRAM, ${r.latches} latches (${r.seconds.toFixed(1)} s)`);
       if (r.latches > 0) throw new PotgenError(`${manifest.top} infers ${r.latches} latch(es).`);
+    });
+
+  root
+    .command('vivado')
+    .description('Run Vivado on a built design: out-of-context implementation with reports (default), or the whole board build to a bitstream.')
+    .argument('<design-dir>', 'a folder written by potgen build')
+    .addOption(new Option('--ooc', 'synthesise and implement the design alone, with utilisation, timing and power reports (the default)').conflicts('bitstream'))
+    .option('--bitstream', 'build the board: block design with the processing system and AXI DMA, bitstream, XSA and PYNQ files')
+    .option('--board <name>', 'the board file in vivado/boards/ (zcu104, zcu102)', 'zcu104')
+    .option('--clock-mhz <mhz>', "the clock to implement at (default: the board's, 200 MHz)", parseMhz)
+    .option('--allow-negative-slack', 'write the reports and finish even when timing is not met')
+    .option('--step <name>', 'run only this step (repeatable): synth, impl, reports out of context; project, bitstream, export for the board', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--jobs <n>', "parallel jobs for the board build's Vivado runs", parseCount(1), 4)
+    .option('--no-yosys', 'do not put a Yosys estimate beside the Vivado figures')
+    .addHelpText(
+      'after',
+      [
+        '',
+        "Needs Vivado (2020.2 or newer) on the PATH. Each step is one Vivado batch run with its own log;",
+        "outputs land in <design-dir>/vivado/ooc/ or <design-dir>/vivado/board/. The scripts are the",
+        "design's vivado/*.tcl, which also run by hand: vivado -mode batch -source vivado/ooc.tcl.",
+        'Power comes from simulated activity when <design-dir>/power/<design>.saif exists (potgen compare --saif).',
+        '',
+        'Example:',
+        '  potgen vivado rtl-out/lenet5',
+        '  potgen vivado rtl-out/lenet5 --bitstream --board zcu104',
+      ].join('\n'),
+    )
+    .action(async (dir: string, opts: { bitstream?: boolean; board: string; clockMhz?: number; allowNegativeSlack?: boolean; step?: string[]; jobs: number; yosys: boolean }) => {
+      const [{ readManifest, readRtlFiles }, { runVivado }, { vivadoSummaryTable }] = await Promise.all([
+        import('../run/manifest.ts'),
+        import('../vivado/runVivado.ts'),
+        import('../vivado/reports.ts'),
+      ]);
+      const manifest = readManifest(dir);
+      const flow = opts.bitstream ? 'board' : 'ooc';
+      const result = await runVivado(dir, manifest, {
+        flow,
+        board: opts.board,
+        ...(opts.clockMhz !== undefined ? { clockMhz: opts.clockMhz } : {}),
+        allowNegativeSlack: opts.allowNegativeSlack ?? false,
+        jobs: opts.jobs,
+        ...(opts.step ? { steps: opts.step } : {}),
+        progress: step,
+      });
+      let yosys;
+      if (opts.yosys) {
+        const { synthesiseXilinx } = await import('../run/yosys.ts');
+        step(`synthesising ${manifest.top} with Yosys for the estimate beside Vivado's figures`);
+        yosys = await synthesiseXilinx(readRtlFiles(dir, manifest), manifest.top);
+      }
+      line(`${manifest.design}: Vivado ${result.version}, ${flow === 'ooc' ? `${manifest.top} out of context` : `the ${opts.board} board build`} at ${result.clockMhz} MHz`);
+      line(vivadoSummaryTable({ utilization: result.utilization, timing: result.timing, power: result.power }, yosys));
+      line(`reports: ${displayPath(result.outDir)} (took ${(result.seconds / 60).toFixed(1)} min)`);
     });
 
   return root;

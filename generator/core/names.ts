@@ -13,6 +13,16 @@ export function topModuleName(design: string): string {
   return `${design}_top`;
 }
 
+/** `<design>_dma`: the top level for a board, the design between AXI DMA streams of whole bytes. */
+export function dmaShellModuleName(design: string): string {
+  return `${design}_dma`;
+}
+
+/** `<design>_dma_tb`: the board shell's testbench, driving it as AXI DMA does. */
+export function dmaTestbenchModuleName(design: string): string {
+  return `${design}_dma_tb`;
+}
+
 /** `<design>_tb`: the testbench. */
 export function testbenchModuleName(design: string): string {
   return `${design}_tb`;

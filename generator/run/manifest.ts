@@ -35,6 +35,17 @@ export function readManifest(designDir: string): DesignManifest {
       if (!existsSync(path.join(designDir, f))) throw damaged(`it lists ${f}, which is missing`);
     }
   }
+  const shell = m.shell as Record<string, unknown> | undefined;
+  if (typeof shell !== 'object' || shell === null || (typeof shell.unavailable !== 'string' && typeof shell.top !== 'string')) {
+    throw damaged("'shell' is neither a board shell nor the reason there is none");
+  }
+  if (typeof shell.top === 'string') {
+    for (const key of ['rtl', 'tb'] as const) {
+      const list = shell[key];
+      if (!Array.isArray(list) || list.some((f) => typeof f !== 'string' || f.includes('..') || path.isAbsolute(f))) throw damaged(`'shell.${key}' is not a list of the design's files`);
+      for (const f of list as string[]) if (!existsSync(path.join(designDir, f))) throw damaged(`it lists ${f}, which is missing`);
+    }
+  }
   if (!Array.isArray(m.layers) || m.layers.some((l) => typeof l !== 'object' || l === null || typeof (l as { kind?: unknown }).kind !== 'string')) {
     throw damaged("'layers' is not a list of layers");
   }

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ToolError } from '../core/errors.ts';
+import { PotgenError, ToolError } from '../core/errors.ts';
 import type { DesignManifest } from '../core/plan.ts';
 import { readManifest } from './manifest.ts';
 import { isInstalled, runTool } from './tools.ts';
@@ -79,12 +79,13 @@ export async function chooseSimulator(manifest: DesignManifest): Promise<{ simul
  * Compiles the design and its testbench and runs it: Icarus (`iverilog`, then `vvp -N`) by
  * default; Verilator (`--binary --timing`) compiles for longer but runs whole networks far faster.
  */
-export async function simulate(designDir: string, options: { seed?: number; simulator?: Simulator } = {}): Promise<SimulationResult> {
+export async function simulate(designDir: string, options: { seed?: number; simulator?: Simulator; shell?: boolean } = {}): Promise<SimulationResult> {
   const manifest = readManifest(designDir);
   designDir = path.resolve(designDir);
+  const bench = options.shell ? shellBench(manifest) : { testbench: manifest.testbench, files: [...manifest.rtl, ...manifest.tb] };
   const work = mkdtempSync(path.join(os.tmpdir(), 'potgen-sim-'));
   try {
-    const sources = [...manifest.rtl, ...manifest.tb].map((f) => path.join(designDir, f));
+    const sources = bench.files.map((f) => path.join(designDir, f));
     const seed = `+seed=${options.seed ?? 1}`;
     let compile;
     let command: [string, string[]];
@@ -92,12 +93,12 @@ export async function simulate(designDir: string, options: { seed?: number; simu
       const obj = path.join(work, 'obj');
       compile = await runTool(
         'verilator',
-        ['--binary', '--timing', ...(simulatedCycles(manifest) > VERILATOR_OPTIMISE_CYCLES ? ['-O2'] : ['-O0', '-CFLAGS', '-O0']), '-j', '2', '-Wno-fatal', '-Wno-lint', '-Wno-style', '--top-module', manifest.testbench, '--Mdir', obj, '-o', 'sim', ...sources],
+        ['--binary', '--timing', ...(simulatedCycles(manifest) > VERILATOR_OPTIMISE_CYCLES ? ['-O2'] : ['-O0', '-CFLAGS', '-O0']), '-j', '2', '-Wno-fatal', '-Wno-lint', '-Wno-style', '--top-module', bench.testbench, '--Mdir', obj, '-o', 'sim', ...sources],
         designDir,
       );
       command = [path.join(obj, 'sim'), [seed]];
     } else {
-      compile = await runTool('iverilog', ['-g2005', '-Wall', '-Wno-timescale', '-o', path.join(work, 'sim.vvp'), '-s', manifest.testbench, ...sources], designDir);
+      compile = await runTool('iverilog', ['-g2005', '-Wall', '-Wno-timescale', '-o', path.join(work, 'sim.vvp'), '-s', bench.testbench, ...sources], designDir);
       command = ['vvp', ['-N', path.join(work, 'sim.vvp'), seed]];
     }
     if (compile.status !== 0) {
@@ -127,4 +128,13 @@ export async function simulate(designDir: string, options: { seed?: number; simu
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The board shell's testbench and the files it compiles, or a clear error when the design has none. */
+function shellBench(manifest: DesignManifest): { testbench: string; files: string[] } {
+  const shell = manifest.shell;
+  if (!shell || 'unavailable' in shell) {
+    throw new PotgenError(`${manifest.design} has no board shell: ${shell ? shell.unavailable : 'it was built by an older potgen; rebuild it'}.`);
+  }
+  return { testbench: shell.testbench, files: [...manifest.rtl, ...shell.rtl, ...shell.tb] };
 }

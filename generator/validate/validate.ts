@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { DiagnosticsError, type Diagnostic } from '../core/errors.ts';
-import { layerModuleName, testbenchModuleName, topModuleName } from '../core/names.ts';
+import { dmaShellModuleName, dmaTestbenchModuleName, layerModuleName, testbenchModuleName, topModuleName } from '../core/names.ts';
 import type { Shape } from '../core/shapes.ts';
 import type { DatasetArray, DatasetSource, DatasetSplit, RawDataset, RawLayer, RawNetwork, WeightSource } from '../dsl/types.ts';
 import type { NetworkSpec } from '../ir/types.ts';
@@ -197,7 +197,8 @@ export function validateNetwork(raw: RawNetwork, locator: Locator, modelFile: st
 
 /**
  * Every module a design generates must be unique: a layer's `<design>_<layer>` and its helpers
- * (`<design>_<layer>_weights`, ...), the top `<design>_top`, the testbench `<design>_tb`, and the
+ * (`<design>_<layer>_weights`, ...), the top `<design>_top`, the board shell `<design>_dma`, the
+ * testbench `<design>_tb`, and the
  * hand-written library modules (`potgen_*`). A clash would overwrite one file with another.
  */
 function checkModuleNames(c: Checker, design: string, raw: readonly RawLayer[], layers: readonly LayerSpec[]): void {
@@ -205,6 +206,8 @@ function checkModuleNames(c: Checker, design: string, raw: readonly RawLayer[], 
   for (const m of libraryModuleNames()) owners.set(m, `potgen's library module ${m}`);
   owners.set(topModuleName(design), `the design's top level ${topModuleName(design)}`);
   owners.set(testbenchModuleName(design), `the design's testbench ${testbenchModuleName(design)}`);
+  owners.set(dmaShellModuleName(design), `the design's board shell ${dmaShellModuleName(design)}`);
+  owners.set(dmaTestbenchModuleName(design), `the board shell's testbench ${dmaTestbenchModuleName(design)}`);
   const names = new Set<string>();
   layers.forEach((layer, index) => {
     const kind = kindOf(layer);

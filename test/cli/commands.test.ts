@@ -12,8 +12,10 @@ describe('potgen build, sim, lint', () => {
     const r = await runPotgen('build', 'examples/conv3x3.ts', '-o', out);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('potgen: building examples/conv3x3.ts\n');
-    // rtl/: 5 library modules a conv layer uses, its wrapper, 2 ROMs and the top; tb/: bench and 2 vector files; potgen.json.
-    expect(r.stdout.split('\n')[0]).toBe(`conv3x3: 13 files written to ${out}`);
+    // rtl/: 5 library modules a conv layer uses, its wrapper, 2 ROMs and the top, the board shell and its
+    // batch module; tb/: bench, shell bench and 2 vector files; vivado/: settings and 3 static scripts;
+    // driver/: the PYNQ driver; potgen.json.
+    expect(r.stdout.split('\n')[0]).toBe(`conv3x3: 21 files written to ${out}`);
     expect(r.stdout).toContain('1152 cycles per inference (steady state)');
   });
 

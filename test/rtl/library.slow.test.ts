@@ -254,6 +254,7 @@ describe.concurrent('potgen_dot_array', () => {
 const LIBRARY_FILES: Readonly<Record<string, readonly string[]>> = {
   potgen_adder_tree: ['potgen_adder_tree.v'],
   potgen_axis_fifo: ['potgen_axis_fifo.v'],
+  potgen_axis_batch: ['potgen_axis_batch.v'],
   potgen_dot_array: ['potgen_dot_array.v', 'potgen_adder_tree.v'],
   potgen_window: ['potgen_window.v'],
   potgen_conv_layer: ['potgen_conv_layer.v', 'potgen_window.v', 'potgen_axis_fifo.v'],
@@ -276,6 +277,8 @@ const rejections: Rejection[] = [
   { top: 'potgen_axis_fifo', params: { DEPTH: 6 }, rule: 'DEPTH_must_be_a_power_of_two_at_least_2', values: { DEPTH: 6 } },
   { top: 'potgen_axis_fifo', params: { DEPTH: 1 }, rule: 'DEPTH_must_be_a_power_of_two_at_least_2', values: { DEPTH: 1 } },
   { top: 'potgen_axis_fifo', params: { WIDTH: 0 }, rule: 'WIDTH_must_be_at_least_1', values: { WIDTH: 0 } },
+  { top: 'potgen_axis_batch', params: { DEPTH: 6 }, rule: 'DEPTH_must_be_a_power_of_two_at_least_2', values: { DEPTH: 6 } },
+  { top: 'potgen_axis_batch', params: { IN_BEATS: 0 }, rule: 'IN_BEATS_must_be_at_least_1', values: { IN_BEATS: 0 } },
   { top: 'potgen_dot_array', params: { AB: 8, PW: 8 }, rule: 'PW_must_be_at_least_AB_plus_1_for_PoT', values: { PW: 8, AB: 8 } },
   { top: 'potgen_dot_array', params: { MODE_POT: 0, AB: 8, WB: 4, PW: 14 }, rule: 'PW_must_be_1_to_AB_plus_WB_plus_1', values: { PW: 14, AB: 8, WB: 4 } },
   { top: 'potgen_dot_array', params: { PW: 16, SW: 15 }, rule: 'SW_must_be_at_least_PW', values: { SW: 15, PW: 16 } },
