@@ -119,4 +119,5 @@ Simulation (every output checked against the bit-exact reference model, under ${
 
 Designs: rtl-out/lenet5 and rtl-out/lenet5_uniform4 (rtl/, tb/, potgen.json).
 Next: npx potgen synth rtl-out/lenet5   (Yosys resources for UltraScale+, about 80 s)
+      npx potgen vivado rtl-out/lenet5  (with Vivado on the PATH: out-of-context reports; --bitstream for the ZCU104)
 `);
