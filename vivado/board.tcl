@@ -11,16 +11,5 @@
 set here [file dirname [file normalize [info script]]]
 source [file join $here potgen_flow.tcl]
 source [file join $here settings.tcl]
-set potgen(here) $here
-set steps [expr {$argc > 0 ? $argv : {project bitstream export}}]
-foreach step $steps {
-    if {$step ni {project bitstream export}} { potgen::fail "unknown step '$step': board.tcl takes project, bitstream and export" }
-}
-potgen::check_version
-set out [file join $here board]
-file mkdir $out
-foreach step $steps {
-    potgen::note "board $step of $potgen(design) for the $potgen(board) ($potgen(part)) at $potgen(clock_mhz) MHz"
-    potgen::board_$step $out
-}
-potgen::note "board build done: $out"
+potgen::run_flow $here board {project bitstream export} $argv \
+    "board %STEP% of $potgen(design) for the $potgen(board) ($potgen(part)) at $potgen(clock_mhz) MHz"

@@ -9,16 +9,5 @@
 set here [file dirname [file normalize [info script]]]
 source [file join $here potgen_flow.tcl]
 source [file join $here settings.tcl]
-set potgen(here) $here
-set steps [expr {$argc > 0 ? $argv : {synth impl reports}}]
-foreach step $steps {
-    if {$step ni {synth impl reports}} { potgen::fail "unknown step '$step': ooc.tcl takes synth, impl and reports" }
-}
-potgen::check_version
-set out [file join $here ooc]
-file mkdir $out
-foreach step $steps {
-    potgen::note "out-of-context $step of $potgen(top) for $potgen(part) at $potgen(clock_mhz) MHz"
-    potgen::ooc_$step $out
-}
-potgen::note "out-of-context run done: reports in $out"
+potgen::run_flow $here ooc {synth impl reports} $argv \
+    "out-of-context %STEP% of $potgen(top) for $potgen(part) at $potgen(clock_mhz) MHz"

@@ -82,6 +82,25 @@ proc potgen::clock_xdc {out} {
     return $xdc
 }
 
+# The body of ooc.tcl and board.tcl: check the steps asked for (-tclargs; default: all), check
+# Vivado, then run each step as potgen::<flow>_<step> with its outputs in vivado/<flow>/.
+proc potgen::run_flow {here flow all_steps arguments describe} {
+    global potgen
+    set potgen(here) $here
+    set steps [expr {[llength $arguments] > 0 ? $arguments : $all_steps}]
+    foreach step $steps {
+        if {$step ni $all_steps} { potgen::fail "unknown step '$step': $flow.tcl takes [join [lrange $all_steps 0 end-1] {, }] and [lindex $all_steps end]" }
+    }
+    potgen::check_version
+    set out [file join $here $flow]
+    file mkdir $out
+    foreach step $steps {
+        potgen::note [string map [list %STEP% $step] $describe]
+        potgen::${flow}_$step $out
+    }
+    potgen::note "$flow run done: outputs in $out"
+}
+
 # ------------------------------------------------------------------ out of context
 
 proc potgen::ooc_synth {out} {
@@ -112,6 +131,14 @@ proc potgen::ooc_reports {out} {
     potgen::reports $out 1
 }
 
+# The worst slack of one delay type, or "" when the design has no such timing path (get_property
+# would fail on an empty list).
+proc potgen::worst_slack {delay_type} {
+    set paths [get_timing_paths -delay_type $delay_type -max_paths 1 -nworst 1]
+    if {[llength $paths] == 0} { return "" }
+    return [get_property SLACK $paths]
+}
+
 proc potgen::open_checkpoint {dcp} {
     if {![file exists $dcp]} {
         potgen::fail "$dcp is missing: run the previous step first"
@@ -139,8 +166,8 @@ proc potgen::reports {out saif} {
         }
     }
     report_power -file [file join $out power.rpt]
-    set setup [get_property SLACK [get_timing_paths -delay_type max -max_paths 1 -nworst 1]]
-    set hold [get_property SLACK [get_timing_paths -delay_type min -max_paths 1 -nworst 1]]
+    set setup [potgen::worst_slack max]
+    set hold [potgen::worst_slack min]
     potgen::note "worst setup slack $setup ns, worst hold slack $hold ns at $potgen(clock_mhz) MHz"
     if {$setup ne "" && $setup < 0 && !$potgen(allow_negative_slack)} {
         potgen::fail "timing is not met at $potgen(clock_mhz) MHz (worst setup slack $setup ns); see [file join $out timing_summary.rpt], or lower the clock"
