@@ -105,10 +105,11 @@ function program(io: CliIo): Command {
     .addHelpText('after', '\nExample:\n  potgen build examples/conv3x3.ts -o rtl-out/conv3x3\n  potgen build examples/conv3x3.ts --quant uniform:4 -o rtl-out/conv3x3_u4')
     .action(async (model: string, opts: { out?: string; quant?: QuantVariant; steadyFrames: number; stressFrames: number; timeLimit: number; dumpIr?: boolean }) => {
       step(`building ${model}`);
-      const [{ buildDesign }, { writePlan }, { kindOf }] = await Promise.all([
+      const [{ buildDesign }, { writePlan }, { kindOf }, { laneUse }] = await Promise.all([
         import('../pipeline/buildDesign.ts'),
         import('../write/writePlan.ts'),
         import('../layers/registry.ts'),
+        import('../passes/laneUse.ts'),
       ]);
       const result = buildDesign(model, {
         ...(opts.quant ? { quant: opts.quant } : {}),
@@ -126,6 +127,10 @@ function program(io: CliIo): Command {
       line(`${result.hw.name}: ${result.plan.size} files written to ${out}`);
       for (const l of result.hw.layers) line(`  ${kindOf(l).describe(l)}`);
       line(`  ${result.hw.cyclesPerFrame} cycles per inference (steady state)`);
+      const lanes = laneUse(result.hw);
+      if (lanes.lanes > 0) {
+        line(`  ${lanes.lanes} multiply lanes for ${lanes.macs.toLocaleString('en-US')} multiply-accumulates per inference: ${(100 * lanes.utilisation).toFixed(1)}% lane utilisation`);
+      }
       const board = (JSON.parse(result.plan.get('potgen.json')!) as DesignManifest).shell;
       line('unavailable' in board ? `  no board files: ${board.unavailable}` : `  board: ${board.top} for AXI DMA, vivado/ for the ZCU104 (potgen vivado), driver/${result.hw.name}_driver.py for PYNQ`);
       for (const note of result.notes) line(`  note: ${note}`);

@@ -17,6 +17,7 @@ describe('potgen build, sim, lint', () => {
     // driver/: the PYNQ driver; potgen.json.
     expect(r.stdout.split('\n')[0]).toBe(`conv3x3: 21 files written to ${out}`);
     expect(r.stdout).toContain('1152 cycles per inference (steady state)');
+    expect(r.stdout).toContain('12 multiply lanes for 13,824 multiply-accumulates per inference: 100.0% lane utilisation');
   });
 
   it('sim runs the testbench under Icarus and reports the checks', async () => {
