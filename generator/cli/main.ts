@@ -101,9 +101,10 @@ function program(io: CliIo): Command {
     .option('--steady-frames <n>', 'testbench frames at full rate, for measuring cycles per frame', parseCount(2), 2)
     .option('--stress-frames <n>', 'testbench frames with random bubbles and back-pressure', parseCount(0), 2)
     .option('--time-limit <minutes>', 'stop when the reference model (calibration, test vectors) would take longer', parseCount(1), 2)
+    .option('--target-cycles <n>', 'choose pe and simd, where the model file leaves them out, for at most this many cycles per inference with the fewest multiply lanes', parseCount(1))
     .option('--dump-ir', 'print the hardware IR as JSON instead of writing files')
     .addHelpText('after', '\nExample:\n  potgen build examples/conv3x3.ts -o rtl-out/conv3x3\n  potgen build examples/conv3x3.ts --quant uniform:4 -o rtl-out/conv3x3_u4')
-    .action(async (model: string, opts: { out?: string; quant?: QuantVariant; steadyFrames: number; stressFrames: number; timeLimit: number; dumpIr?: boolean }) => {
+    .action(async (model: string, opts: { out?: string; quant?: QuantVariant; steadyFrames: number; stressFrames: number; timeLimit: number; targetCycles?: number; dumpIr?: boolean }) => {
       step(`building ${model}`);
       const [{ buildDesign }, { writePlan }, { kindOf }, { laneUse }] = await Promise.all([
         import('../pipeline/buildDesign.ts'),
@@ -116,6 +117,7 @@ function program(io: CliIo): Command {
         steadyFrames: opts.steadyFrames,
         stressFrames: opts.stressFrames,
         timeLimitMinutes: opts.timeLimit,
+        ...(opts.targetCycles !== undefined ? { targetCycles: opts.targetCycles } : {}),
         progress: step,
       });
       if (opts.dumpIr) {
@@ -126,6 +128,14 @@ function program(io: CliIo): Command {
       writePlan(result.plan, out);
       line(`${result.hw.name}: ${result.plan.size} files written to ${out}`);
       for (const l of result.hw.layers) line(`  ${kindOf(l).describe(l)}`);
+      if (result.folding) {
+        const lanesUse = new Map(laneUse(result.hw).layers.map((l) => [l.layer, l.utilisation]));
+        line(`  folding for at most ${opts.targetCycles} cycles per inference (auto: chosen; explicit/partly: pe and/or simd from the model file):`);
+        line(`    ${'layer'.padEnd(12)} ${'pe'.padStart(5)} ${'simd'.padStart(5)} ${'lanes'.padStart(6)} ${'cycles'.padStart(8)} ${'busy'.padStart(6)}  how`);
+        for (const f of result.folding) {
+          line(`    ${f.layer.padEnd(12)} ${String(f.pe).padStart(5)} ${String(f.simd).padStart(5)} ${String(f.lanes).padStart(6)} ${String(f.cyclesPerFrame).padStart(8)} ${`${(100 * lanesUse.get(f.layer)!).toFixed(1)}%`.padStart(6)}  ${f.how}`);
+        }
+      }
       line(`  ${result.hw.cyclesPerFrame} cycles per inference (steady state)`);
       const lanes = laneUse(result.hw);
       if (lanes.lanes > 0) {

@@ -13,6 +13,7 @@ import type { NetworkHW, NetworkIR, NetworkSpec } from '../ir/types.ts';
 import { kindOf } from '../layers/registry.ts';
 import { loadModel } from '../load/loadModel.ts';
 import type { Locator } from '../load/locations.ts';
+import { autoFold, type ExplicitFolding, type FoldChoice } from '../passes/autoFold.ts';
 import { lowerToHardware } from '../passes/lowerToHardware.ts';
 import { quantiseNetwork } from '../quantise/quantiseNetwork.ts';
 import { randomImages, varyingImages } from '../quantise/samples.ts';
@@ -38,6 +39,8 @@ export interface BuildOptions {
   readonly progress?: (message: string) => void;
   /** Minutes of reference-model work a build may take before it stops and says so. Default 2. */
   readonly timeLimitMinutes?: number;
+  /** Choose PE and SIMD for this many cycles per inference where the model file leaves them open. */
+  readonly targetCycles?: number;
 }
 
 /** Everything a build decided, for reports and tests. */
@@ -49,6 +52,8 @@ export interface BuildResult {
   readonly plan: BuildPlan;
   /** What the user should know about the build (e.g. test frames that cannot vary). */
   readonly notes: readonly string[];
+  /** With targetCycles: the folding chosen per weighted layer. */
+  readonly folding?: readonly FoldChoice[];
 }
 
 /** Calibration images: the first training images of the data set (test images if it has no training split), or seeded random ones. */
@@ -63,6 +68,8 @@ export interface PreparedNetwork {
   readonly tensors: ReadonlyMap<string, NdArray>;
   /** The model file as generated headers name it (see sourceName). */
   readonly source: string;
+  /** Which weighted layers' PE and SIMD the model file gave (automatic folding keeps them). */
+  readonly explicitFolding: ReadonlyMap<string, ExplicitFolding>;
 }
 
 /** Builds a model file into a BuildPlan. Throws PotgenError (with locations) on bad input. */
@@ -81,7 +88,13 @@ export function prepareNetwork(network: RawNetwork, locator: Locator, file: stri
   checkWork(spec, { images: calibrationCount(spec) + frames, timeLimitMinutes: options.timeLimitMinutes ?? 2, ...(options.progress ? { progress: options.progress } : {}) });
   const tensors = loadWeights(spec, network, locator);
   checkDataset(spec, network, locator);
-  return { spec, tensors, source: sourceName(file) };
+  const explicitFolding = new Map(
+    network.layers.flatMap((raw) => {
+      const r = raw as { name?: unknown; pe?: unknown; simd?: unknown };
+      return typeof r.name === 'string' ? [[r.name, { pe: r.pe !== undefined, simd: r.simd !== undefined }] as const] : [];
+    }),
+  );
+  return { spec, tensors, source: sourceName(file), explicitFolding };
 }
 
 /**
@@ -112,10 +125,15 @@ export function testImageCandidates(spec: NetworkSpec): Iterable<FeatureMap> {
 }
 
 /** Quantises and lowers a prepared network. */
-export function compileNetwork(prepared: PreparedNetwork, options: Pick<BuildOptions, 'quant' | 'calibration'> = {}): { spec: NetworkSpec; ir: NetworkIR; hw: NetworkHW } {
+export function compileNetwork(
+  prepared: PreparedNetwork,
+  options: Pick<BuildOptions, 'quant' | 'calibration' | 'targetCycles'> = {},
+): { spec: NetworkSpec; ir: NetworkIR; hw: NetworkHW; folding?: readonly FoldChoice[] } {
   const spec = withQuant(prepared.spec, options.quant);
-  const ir = quantiseNetwork(spec, prepared.tensors, options.calibration ?? calibrationImages(spec), prepared.source);
-  return { spec, ir, hw: lowerToHardware(ir) };
+  const quantised = quantiseNetwork(spec, prepared.tensors, options.calibration ?? calibrationImages(spec), prepared.source);
+  if (options.targetCycles === undefined) return { spec, ir: quantised, hw: lowerToHardware(quantised) };
+  const { ir, choices } = autoFold(quantised, options.targetCycles, prepared.explicitFolding);
+  return { spec, ir, hw: lowerToHardware(ir), folding: choices };
 }
 
 /**
@@ -128,7 +146,7 @@ export function buildNetwork(network: RawNetwork, locator: Locator, file: string
 
 /** Builds one variant of a prepared network: `compare` prepares once and builds every variant from it. */
 export function buildPrepared(prepared: PreparedNetwork, options: BuildOptions = {}): BuildResult {
-  const { spec, ir, hw } = compileNetwork(prepared, options);
+  const { spec, ir, hw, folding } = compileNetwork(prepared, options);
   const steadyFrames = options.steadyFrames ?? DEFAULT_FRAMES.steady;
   const notes: string[] = [];
   let images = options.images;
@@ -139,5 +157,5 @@ export function buildPrepared(prepared: PreparedNetwork, options: BuildOptions =
   }
   const vectors = makeVectors(hw, images);
   const plan = emitDesign(hw, vectors, Math.min(steadyFrames, images.length), { version: POTGEN_VERSION, source: prepared.source });
-  return { spec, ir, hw, images, plan, notes };
+  return { spec, ir, hw, images, plan, notes, ...(folding ? { folding } : {}) };
 }

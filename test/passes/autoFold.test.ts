@@ -1,0 +1,92 @@
+/**
+ * Automatic folding (--target-cycles): the cheapest folding per layer that meets the target,
+ * worked out by hand on small networks; explicit values kept; impossible targets refused with the
+ * fastest the network can go; and an auto-folded design simulated bit-exact at its analytic cycles.
+ */
+import { describe, expect, it } from 'vitest';
+import { conv2d, dense, flatten, maxPool2d, network, randomWeights } from '../../generator/dsl/index.ts';
+import type { Conv2dOptions, DenseOptions } from '../../generator/dsl/types.ts';
+import { noLocations } from '../../generator/load/locations.ts';
+import { buildNetwork } from '../../generator/pipeline/buildDesign.ts';
+import { simulate } from '../../generator/run/simulate.ts';
+import { buildInto, tempDir } from '../support/designs.ts';
+
+/** conv 6x6x1 -> 4x4x4 (3x3 valid), flatten, dense 64 -> 5. */
+function twoLayers(conv: Partial<Conv2dOptions> = {}, fc: Partial<DenseOptions> = {}) {
+  return network({
+    name: 'fold',
+    input: { height: 6, width: 6, channels: 1 },
+    weights: randomWeights(5),
+    layers: [conv2d({ name: 'c', outChannels: 4, kernel: 3, ...conv }), flatten(), dense({ name: 'd', outFeatures: 5, ...fc })],
+  });
+}
+
+function fold(net: ReturnType<typeof network>, targetCycles: number) {
+  return buildNetwork(net, noLocations, '/tmp/model.ts', { targetCycles, steadyFrames: 2, stressFrames: 0 });
+}
+
+describe('autoFold', () => {
+  it('takes each layer\'s fewest lanes that meet the target', () => {
+    // Target 288. conv: 16 pixels x (4/pe) x steps(simd), steps 9/3/1 for simd 1/3/9: pe 2 x simd 1
+    // gives 16 x 2 x 9 = 288 with 2 lanes, and nothing with 1 lane fits (16 x 4 x 9 = 576).
+    // dense: a 4x4 "kernel" over 4 channels, 64 products: (5/pe) x (64/simd): pe 1 x simd 2 gives
+    // 160 with 2 lanes (pe 1 x simd 1 needs 320).
+    const r = fold(twoLayers(), 288);
+    expect(r.folding).toEqual([
+      { layer: 'c', pe: 2, simd: 1, lanes: 2, cyclesPerFrame: 288, how: 'auto' },
+      { layer: 'd', pe: 1, simd: 2, lanes: 2, cyclesPerFrame: 160, how: 'auto' },
+    ]);
+    expect(r.hw.cyclesPerFrame).toBe(288);
+  });
+
+  it('a tighter target takes more lanes, and SIMD across kernel taps when it must', () => {
+    // Target 64: conv (4/pe) x steps <= 4: pe 4 x simd 3 (12 lanes, 3 taps a step: 16 x 1 x 3 = 48)
+    // or pe 1 x simd 9 (9 lanes: 16 x 4 x 1 = 64) -> 9 lanes. dense (5/pe) x (64/simd) <= 64:
+    // pe 5 x simd 1 (5 lanes, 64 cycles) or pe 1 x simd 8 (8 lanes, 40) -> 5 lanes.
+    const r = fold(twoLayers(), 64);
+    expect(r.folding).toEqual([
+      { layer: 'c', pe: 1, simd: 9, lanes: 9, cyclesPerFrame: 64, how: 'auto' },
+      { layer: 'd', pe: 5, simd: 1, lanes: 5, cyclesPerFrame: 64, how: 'auto' },
+    ]);
+  });
+
+  it('among equal lanes, fewer taps per step', () => {
+    // 3 outputs over a 3x3 window of 1 channel, target 9 cycles a pixel (16 pixels: 144): pe 3 x
+    // simd 1 and pe 1 x simd 3 both take 3 lanes and 9 cycles a pixel; simd 3 would read 3 taps a step.
+    const r = fold(twoLayers({ outChannels: 3 }), 144);
+    expect(r.folding![0]).toEqual({ layer: 'c', pe: 3, simd: 1, lanes: 3, cyclesPerFrame: 144, how: 'auto' });
+  });
+
+  it('keeps what the model file gives, and chooses the rest', () => {
+    const r = fold(twoLayers({ pe: 4, simd: 9 }, { pe: 5 }), 288);
+    expect(r.folding).toEqual([
+      { layer: 'c', pe: 4, simd: 9, lanes: 36, cyclesPerFrame: 36, how: 'explicit' },
+      { layer: 'd', pe: 5, simd: 1, lanes: 5, cyclesPerFrame: 64, how: 'partly' },
+    ]);
+  });
+
+  it('refuses an impossible target with the fastest the layer can go', () => {
+    expect(() => fold(twoLayers(), 35)).toThrow(/^No folding reaches 35 cycles per inference: layer c takes at least 36 \(even fully unrolled\)\. Aim for at least 36\.$/);
+    expect(() => fold(twoLayers({ pe: 1, simd: 1 }), 288)).toThrow(
+      /^No folding reaches 288 cycles per inference: layer c takes at least 576 \(the model file fixes pe 1 and simd 1\)\. Aim for at least 576, or leave its pe and simd out of the model file\.$/,
+    );
+    const pooled = network({
+      name: 'pooled',
+      input: { height: 8, width: 8, channels: 1 },
+      weights: randomWeights(5),
+      layers: [maxPool2d({ name: 'pool', kernel: 2 }), conv2d({ name: 'c', outChannels: 2, kernel: 3 })],
+    });
+    expect(() => fold(pooled, 40)).toThrow(/^No folding reaches 40 cycles per inference: layer pool \(maxPool2d\) takes 64, one input pixel a cycle\. Aim for at least 64\.$/);
+  });
+});
+
+describe('an auto-folded design', () => {
+  const dir = tempDir('potgen-fold-');
+  it('simulates bit-exact at its analytic cycles', async () => {
+    const built = buildInto(dir, twoLayers(), { targetCycles: 64 });
+    expect(built.hw.cyclesPerFrame).toBe(64);
+    const sim = await simulate(built.out);
+    expect(sim.ok).toBe(true);
+    expect(sim.measuredCyclesPerFrame).toEqual([64]);
+  });
+});
