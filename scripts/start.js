@@ -117,7 +117,7 @@ Simulation (every output checked against the bit-exact reference model, under ${
   PoT 4-bit      ${checks(potSim).padEnd(20)} ${measured(potSim)} cycles per inference measured, ${cycles(pot)} analytic
   uniform 4-bit  ${checks(uniSim).padEnd(20)} ${measured(uniSim)} cycles per inference measured, ${cycles(uni)} analytic
 
-Designs: rtl-out/lenet5 and rtl-out/lenet5_uniform4 (rtl/, tb/, potgen.json).
+Designs: rtl-out/lenet5 and rtl-out/lenet5_uniform4 (rtl/, tb/, vivado/, driver/, potgen.json).
 Next: npx potgen synth rtl-out/lenet5   (Yosys resources for UltraScale+, about 80 s)
       npx potgen vivado rtl-out/lenet5  (with Vivado on the PATH: out-of-context reports; --bitstream for the ZCU104)
 `);

@@ -1,7 +1,8 @@
 /**
  * The built-in LeNet-5 example as whole-network RTL: 20 real MNIST test images through the PoT
  * and the uniform build under Verilator (and 3 under Icarus), every output and the cycles per
- * inference checked; both builds synthesise, the PoT one without DSP48E2.
+ * inference checked; both builds synthesise, the PoT one without DSP48E2. The same network folded
+ * automatically for 1,000 cycles per inference simulates bit-exact at its analytic 960.
  */
 import { describe, expect, it } from 'vitest';
 import { buildDesign } from '../../generator/pipeline/buildDesign.ts';
@@ -57,6 +58,18 @@ describe('LeNet-5 on real MNIST images', () => {
     const sim = await simulate(out);
     expect(sim.log).toContain('4 passed, 0 failed');
     expect(sim.measuredCyclesPerFrame).toEqual([built.hw.cyclesPerFrame]);
+    expect(sim.ok).toBe(true);
+    expect((await lint(out)).clean).toBe(true);
+  });
+
+  it('auto-folded for 1,000 cycles (lenet5_auto.ts --target-cycles 1000): 960 cycles per inference, measured, bit-exact on 4 images, lint clean', async () => {
+    const built = buildDesign('examples/lenet5/lenet5_auto.ts', { targetCycles: 1000, steadyFrames: 2, stressFrames: 2 });
+    expect(built.hw.cyclesPerFrame).toBe(960);
+    const out = `${dir}/auto`;
+    writePlan(built.plan, out);
+    const sim = await simulate(out);
+    expect(sim.log).toContain('5 passed, 0 failed');
+    expect(sim.measuredCyclesPerFrame).toEqual([960]);
     expect(sim.ok).toBe(true);
     expect((await lint(out)).clean).toBe(true);
   });
