@@ -60,6 +60,14 @@ const COMMANDS = [
     target: 3,
     timeout: 300,
   },
+  // LeNet-5 folded automatically for 1,000 cycles per inference (the folding section compares it
+  // with the shipped, hand-folded build above).
+  {
+    name: 'build-lenet5-auto',
+    argv: ['{node}', 'bin/potgen.js', 'build', 'examples/lenet5/lenet5_auto.ts', '--target-cycles', '1000', '-o', '{tmp}/lenet5-auto'],
+    target: 3,
+    timeout: 300,
+  },
   { name: 'eval-lenet5', argv: ['{node}', 'bin/potgen.js', 'eval', 'examples/lenet5/lenet5.ts'], target: 15, runs: 3, timeout: 600 },
   // `potgen compare`: first with an empty cache (synthesis and gate-level simulation of every
   // variant), then unchanged (served from the cache). The compare section prints their tables.
@@ -350,8 +358,34 @@ function compareSection(results, { tmp }) {
   return lines.join('\n');
 }
 
+/**
+ * LeNet-5's cycles per inference and lane utilisation as shipped (hand-folded) and folded
+ * automatically for 1,000 cycles, from the potgen.json of the builds this run timed.
+ */
+function foldingSection(results, { tmp }) {
+  const lines = ['LeNet-5 folding: as shipped (lenet5.ts, pe/simd by hand) and automatic (lenet5_auto.ts --target-cycles 1000)'];
+  const rows = [];
+  for (const [name, label] of [
+    ['build-lenet5', 'as shipped'],
+    ['build-lenet5-auto', 'automatic, target 1000'],
+  ]) {
+    const r = results.find((x) => x.entry.name === name);
+    if (!r || r.status !== 'ok') {
+      rows.push([label, '-', '-', '-', '-']);
+      continue;
+    }
+    const m = JSON.parse(readFileSync(path.join(tmp, name === 'build-lenet5' ? 'lenet5' : 'lenet5-auto', 'potgen.json'), 'utf8'));
+    const folding = m.layers.filter((l) => typeof l.pe === 'number').map((l) => `${l.name} ${l.pe}x${l.simd}`).join(', ');
+    rows.push([label, m.cyclesPerFrame.toLocaleString('en-US'), String(m.lanes.lanes), `${(100 * m.lanes.utilisation).toFixed(1)}%`, folding]);
+  }
+  const [shipped, auto] = rows.map((row) => Number(String(row[1]).replace(/,/g, '')));
+  lines.push('', table(['build', 'cycles/inference', 'lanes', 'lane utilisation', 'PE x SIMD per layer'], rows, ['l', 'r', 'r', 'r', 'l']));
+  if (shipped > 0 && auto > 0) lines.push('', `speed-up: ${(shipped / auto).toFixed(1)}x fewer cycles per inference`);
+  return lines.join('\n');
+}
+
 /** The sections printed, in order; each takes the timing results and returns its text. */
-const SECTIONS = [wallTimeSection, compareSection];
+const SECTIONS = [wallTimeSection, foldingSection, compareSection];
 
 function environmentLine(loadBefore) {
   const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });

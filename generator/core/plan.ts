@@ -20,6 +20,8 @@ export interface DesignManifest {
   readonly steadyFrames: number;
   readonly cyclesPerFrame: number;
   readonly layers: readonly LayerSummary[];
+  /** Multiply lanes (PE × SIMD summed), multiply-accumulates per inference, and lanes × cycles they fill. */
+  readonly lanes: { readonly lanes: number; readonly macs: number; readonly utilisation: number };
   /**
    * The board shell `<design>_dma` (the design between AXI DMA byte streams; vivado/board.tcl
    * builds it) with its own sources, not part of `rtl`, and the byte layout of its streams; or why

@@ -11,6 +11,7 @@ import { emitLayer, type Origin } from './emitLayers.ts';
 import { beatsHex, emitTestbench, linkVectorFile, VECTOR_FILES } from './emitTestbench.ts';
 import { emitTop } from './emitTop.ts';
 import { libraryFiles } from './templates.ts';
+import { laneUse } from '../passes/laneUse.ts';
 import { DEFAULT_BOARD, loadBoard } from '../vivado/boards.ts';
 import { driverFileName, emitDriver } from '../vivado/driver.ts';
 import { emitShell, emitShellTestbench, SHELL_LIBRARY } from '../vivado/emitShell.ts';
@@ -48,6 +49,7 @@ export function emitDesign(hw: NetworkHW, vectors: Vectors, steadyFrames: number
     steadyFrames,
     cyclesPerFrame: hw.cyclesPerFrame,
     layers: hw.layers.map(summarise),
+    lanes: (({ lanes, macs, utilisation }) => ({ lanes, macs, utilisation }))(laneUse(hw)),
     shell,
   };
   files.set('potgen.json', `${JSON.stringify(manifest, null, 2)}\n`);
