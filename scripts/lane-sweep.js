@@ -4,11 +4,12 @@
 // slope of LUTs (and flip-flops, DSP48E2) against the lane count. Issue 8 asks for this figure
 // before and after making the PoT lane cheaper.
 //
-//   node scripts/lane-sweep.js [--quant pot:4,uniform:4,uniform:8] [--jobs 2]
+//   node scripts/lane-sweep.js [--quant pot:4,uniform:4,uniform:8] [--jobs 2] [--write generator/passes/laneCosts.json]
 //
-// Every figure comes from a synthesis run in this invocation; nothing is cached.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Every figure comes from a synthesis run in this invocation; nothing is cached. --write stores the
+// fits as the per-lane costs that `potgen build --lut-budget` estimates with.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-  console.log('Usage: node scripts/lane-sweep.js [--quant pot:4,uniform:4,uniform:8] [--jobs 2]\n\nSynthesises a 3x3 conv (8x8x8 in, 8 out) at PE x SIMD = 1x1 .. 8x8 for each quantisation and prints\nLUT, FF and DSP48E2 per lane (least-squares slope against PE x SIMD). About 3½ minutes on 2 cores.');
+  console.log('Usage: node scripts/lane-sweep.js [--quant pot:4,uniform:4,uniform:8] [--jobs 2] [--write FILE]\n\nSynthesises a 3x3 conv (8x8x8 in, 8 out) at PE x SIMD = 1x1 .. 8x8 for each quantisation and prints\nLUT, FF and DSP48E2 per lane (least-squares slope against PE x SIMD). About 3½ minutes on 2 cores.');
   process.exit(0);
 }
 const option = (name, fallback) => {
@@ -25,6 +26,7 @@ const option = (name, fallback) => {
 };
 const quants = option('--quant', 'pot:4,uniform:4,uniform:8').split(',');
 const jobs = Math.max(1, Number(option('--jobs', '2')));
+const writeTo = option('--write', undefined);
 
 /** Array sizes: 8 input and 8 output channels, so every PE x SIMD below divides them. */
 const SIZES = [
@@ -92,12 +94,34 @@ try {
   };
   console.log('3x3 conv, 8x8x8 in, 8 out: LUT, FF and DSP48E2 against PE x SIMD lanes (Yosys synth_xilinx -family xcup)\n');
   console.log(['quant', ...SIZES.map(([p, s]) => `${p}x${s}`), 'LUT/lane', 'LUT fixed', 'FF/lane', 'DSP/lane'].join('\t'));
+  const costs = {};
   for (const quant of quants) {
     const points = results.filter((r) => r.quant === quant).sort((a, b) => a.lanes - b.lanes);
     const lut = slope(points, 'lut');
     const ff = slope(points, 'ff');
     const dsp = slope(points, 'dsp');
     console.log([quant, ...points.map((p) => String(p.lut)), lut.perLane.toFixed(1), lut.fixed.toFixed(0), ff.perLane.toFixed(1), dsp.perLane.toFixed(2)].join('\t'));
+    const round = (x) => Math.round(x * 100) / 100;
+    costs[quant] = {
+      lutPerLane: round(lut.perLane),
+      lutPerLayer: round(lut.fixed),
+      ffPerLane: round(ff.perLane),
+      ffPerLayer: round(ff.fixed),
+      dspPerLane: round(dsp.perLane),
+      points: points.map((p) => ({ pe: p.pe, simd: p.simd, lut: p.lut, ff: p.ff, dsp: p.dsp })),
+    };
+  }
+  if (writeTo) {
+    const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+    const data = {
+      about: 'Per-lane and per-layer cost of a conv layer, fitted by scripts/lane-sweep.js: a 3x3 conv (8x8x8 in, 8 out) at PE x SIMD = 1x1 .. 8x8, synthesised with Yosys synth_xilinx -family xcup. Do not edit: rerun the sweep with --write.',
+      commit: git.status === 0 ? git.stdout.trim() : 'unknown',
+      costs,
+    };
+    const file = path.resolve(root, writeTo);
+    writeFileSync(`${file}.partial`, `${JSON.stringify(data, null, 2)}\n`);
+    renameSync(`${file}.partial`, file);
+    console.log(`\nwritten: ${path.relative(root, file)}`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

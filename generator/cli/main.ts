@@ -102,9 +102,10 @@ function program(io: CliIo): Command {
     .option('--stress-frames <n>', 'testbench frames with random bubbles and back-pressure', parseCount(0), 2)
     .option('--time-limit <minutes>', 'stop when the reference model (calibration, test vectors) would take longer', parseCount(1), 2)
     .option('--target-cycles <n>', 'choose pe and simd, where the model file leaves them out, for at most this many cycles per inference with the fewest multiply lanes', parseCount(1))
+    .option('--lut-budget <n>', 'choose pe and simd for the fewest cycles whose weighted layers fit this many LUTs, estimated from measured per-lane costs (with --target-cycles: check the target against it)', parseCount(1))
     .option('--dump-ir', 'print the hardware IR as JSON instead of writing files')
     .addHelpText('after', '\nExample:\n  potgen build examples/conv3x3.ts -o rtl-out/conv3x3\n  potgen build examples/conv3x3.ts --quant uniform:4 -o rtl-out/conv3x3_u4')
-    .action(async (model: string, opts: { out?: string; quant?: QuantVariant; steadyFrames: number; stressFrames: number; timeLimit: number; targetCycles?: number; dumpIr?: boolean }) => {
+    .action(async (model: string, opts: { out?: string; quant?: QuantVariant; steadyFrames: number; stressFrames: number; timeLimit: number; targetCycles?: number; lutBudget?: number; dumpIr?: boolean }) => {
       step(`building ${model}`);
       const [{ buildDesign }, { writePlan }, { kindOf }, { laneUse }] = await Promise.all([
         import('../pipeline/buildDesign.ts'),
@@ -118,6 +119,7 @@ function program(io: CliIo): Command {
         stressFrames: opts.stressFrames,
         timeLimitMinutes: opts.timeLimit,
         ...(opts.targetCycles !== undefined ? { targetCycles: opts.targetCycles } : {}),
+        ...(opts.lutBudget !== undefined ? { lutBudget: opts.lutBudget } : {}),
         progress: step,
       });
       if (opts.dumpIr) {
@@ -130,9 +132,10 @@ function program(io: CliIo): Command {
       for (const l of result.hw.layers) line(`  ${kindOf(l).describe(l)}`);
       if (result.folding) {
         const lanesUse = new Map(laneUse(result.hw).layers.map((l) => [l.layer, l.utilisation]));
-        line(`  folding for at most ${opts.targetCycles} cycles per inference (auto: chosen; explicit/partly: pe and/or simd from the model file):`);
+        const goal = opts.targetCycles !== undefined ? `at most ${opts.targetCycles} cycles per inference` : `the fewest cycles within ${opts.lutBudget} LUT`;
+        line(`  folding for ${goal}: about ${result.folding.estimatedLuts} LUT in the weighted layers (measured lane costs; auto: chosen, explicit/partly: pe and/or simd from the model file):`);
         line(`    ${'layer'.padEnd(12)} ${'pe'.padStart(5)} ${'simd'.padStart(5)} ${'lanes'.padStart(6)} ${'cycles'.padStart(8)} ${'busy'.padStart(6)}  how`);
-        for (const f of result.folding) {
+        for (const f of result.folding.choices) {
           line(`    ${f.layer.padEnd(12)} ${String(f.pe).padStart(5)} ${String(f.simd).padStart(5)} ${String(f.lanes).padStart(6)} ${String(f.cyclesPerFrame).padStart(8)} ${`${(100 * lanesUse.get(f.layer)!).toFixed(1)}%`.padStart(6)}  ${f.how}`);
         }
       }

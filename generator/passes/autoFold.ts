@@ -12,7 +12,10 @@
  * Explicit values win: a PE or SIMD the model file gives is kept, and only the other is chosen.
  * Layers whose weights are fixed into logic are already unrolled and are left as they are.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { PotgenError } from '../core/errors.ts';
+import { PACKAGE_ROOT } from '../core/paths.ts';
 import type { NetworkIR } from '../ir/types.ts';
 import type { ConvIR } from '../layers/convEngine.ts';
 import { kindOf } from '../layers/registry.ts';
@@ -48,47 +51,152 @@ export function foldedCycles(layer: ConvIR, pe: number, simd: number): number {
   return windowCyclesPerFrame(layer.input, layer.output, (layer.output.channels / pe) * layout.steps);
 }
 
-/**
- * The IR with PE and SIMD chosen for `targetCycles`, and the choice per layer (every layer with
- * lanes, in order). `explicit` names the values the model file gave, by layer name.
- * @throws PotgenError when a layer cannot meet the target at any folding it may take.
- */
-export function autoFold(ir: NetworkIR, targetCycles: number, explicit: ReadonlyMap<string, ExplicitFolding>): { ir: NetworkIR; choices: FoldChoice[] } {
+/** Per-lane and per-layer LUT cost of a conv layer for one quantisation (`pot:4`, `uniform:8`, ...). */
+export interface LaneCost {
+  readonly lutPerLane: number;
+  readonly lutPerLayer: number;
+}
+
+/** The lane costs scripts/lane-sweep.js measured and wrote (--write), beside this file. */
+export const LANE_COSTS_FILE = path.join(PACKAGE_ROOT, 'generator', 'passes', 'laneCosts.json');
+
+/** Reads the measured lane costs. */
+export function loadLaneCosts(file: string = LANE_COSTS_FILE): Record<string, LaneCost> {
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { costs?: Record<string, LaneCost> };
+  if (!data.costs || Object.values(data.costs).some((c) => typeof c.lutPerLane !== 'number' || typeof c.lutPerLayer !== 'number')) {
+    throw new PotgenError(`${file} holds no lane costs; rerun node scripts/lane-sweep.js --write ${path.relative(PACKAGE_ROOT, file)}.`);
+  }
+  return data.costs;
+}
+
+/** What to fold for: at most `cycles` per inference, and/or an estimated LUT budget. */
+export interface FoldGoal {
+  readonly cycles?: number;
+  readonly lutBudget?: number;
+}
+
+export interface FoldResult {
+  readonly ir: NetworkIR;
+  readonly choices: FoldChoice[];
+  /** The cycles the folding was chosen for (the goal's, or the fastest that fits the budget). */
+  readonly targetCycles: number;
+  /** The weighted layers' LUTs as the lane costs estimate them. */
+  readonly estimatedLuts: number;
+}
+
+/** The measured cost for a layer's quantisation: its own, else the same kind's nearest width. */
+export function laneCostFor(layer: Pick<ConvIR, 'quant' | 'weightBits'>, costs: Readonly<Record<string, LaneCost>>): LaneCost {
+  const own = costs[`${layer.quant}:${layer.weightBits}`];
+  if (own) return own;
+  const sameKind = Object.keys(costs)
+    .filter((k) => k.startsWith(`${layer.quant}:`))
+    .sort((a, b) => Math.abs(Number(a.split(':')[1]) - layer.weightBits) - Math.abs(Number(b.split(':')[1]) - layer.weightBits) || a.localeCompare(b));
+  const key = sameKind[0] ?? Object.keys(costs).sort()[0];
+  if (!key) throw new PotgenError('No lane costs are measured (generator/passes/laneCosts.json is empty); run node scripts/lane-sweep.js --write generator/passes/laneCosts.json.');
+  return costs[key]!;
+}
+
+type Choice = { pe: number; simd: number; lanes: number; taps: number; cycles: number };
+
+/** One weighted layer's cheapest folding within `target`, or the fastest it can go. */
+function foldLayer(conv: ConvIR, target: number, given: ExplicitFolding): { best?: Choice; fastest: number; slowest: number } {
+  const fixed = conv.weightStorage === 'logic' || (given.pe && given.simd);
+  const pes = fixed || given.pe ? [conv.pe] : divisors(conv.output.channels);
+  const simds = fixed || given.simd ? [conv.simd] : simdChoices(conv.input.channels, conv.kernel);
+  let best: Choice | undefined;
+  let fastest = Infinity;
+  let slowest = 0;
+  for (const pe of pes) {
+    for (const simd of simds) {
+      const cycles = foldedCycles(conv, pe, simd);
+      fastest = Math.min(fastest, cycles);
+      slowest = Math.max(slowest, cycles);
+      if (cycles > target) continue;
+      const c = { pe, simd, lanes: pe * simd, taps: simdLayout(simd, conv.input.channels, conv.kernel)!.taps, cycles };
+      if (!best || c.lanes < best.lanes || (c.lanes === best.lanes && (c.taps < best.taps || (c.taps === best.taps && (c.cycles > best.cycles || (c.cycles === best.cycles && c.pe < best.pe)))))) best = c;
+    }
+  }
+  return { ...(best ? { best } : {}), fastest, slowest };
+}
+
+/** Every layer folded for `target` cycles, or the first layer that cannot meet it. */
+function foldAll(ir: NetworkIR, target: number, explicit: ReadonlyMap<string, ExplicitFolding>, costs: Readonly<Record<string, LaneCost>>): FoldResult {
   const choices: FoldChoice[] = [];
+  let estimatedLuts = 0;
   const layers = ir.layers.map((layer) => {
     const kind = kindOf(layer);
     if (!kind.weighted) {
       const cycles = kind.lower(layer, layer.name).cyclesPerFrame;
-      if (cycles > targetCycles) {
-        throw new PotgenError(`No folding reaches ${targetCycles} cycles per inference: layer ${layer.name} (${layer.kind}) takes ${cycles}, one input pixel a cycle. Aim for at least ${cycles}.`);
+      if (cycles > target) {
+        throw new PotgenError(`No folding reaches ${target} cycles per inference: layer ${layer.name} (${layer.kind}) takes ${cycles}, one input pixel a cycle. Aim for at least ${cycles}.`);
       }
       return layer;
     }
     const conv = layer as ConvIR;
     const given = explicit.get(conv.name) ?? { pe: false, simd: false };
-    const fixed = conv.weightStorage === 'logic' || (given.pe && given.simd);
-    const pes = fixed || given.pe ? [conv.pe] : divisors(conv.output.channels);
-    const simds = fixed || given.simd ? [conv.simd] : simdChoices(conv.input.channels, conv.kernel);
-    let best: { pe: number; simd: number; lanes: number; taps: number; cycles: number } | undefined;
-    let fastest = Infinity;
-    for (const pe of pes) {
-      for (const simd of simds) {
-        const cycles = foldedCycles(conv, pe, simd);
-        fastest = Math.min(fastest, cycles);
-        if (cycles > targetCycles) continue;
-        const c = { pe, simd, lanes: pe * simd, taps: simdLayout(simd, conv.input.channels, conv.kernel)!.taps, cycles };
-        if (!best || c.lanes < best.lanes || (c.lanes === best.lanes && (c.taps < best.taps || (c.taps === best.taps && (c.cycles > best.cycles || (c.cycles === best.cycles && c.pe < best.pe)))))) best = c;
-      }
-    }
+    const { best, fastest } = foldLayer(conv, target, given);
     if (!best) {
       const why = conv.weightStorage === 'logic' ? 'its weights are in logic, unrolled' : given.pe && given.simd ? `the model file fixes pe ${conv.pe} and simd ${conv.simd}` : given.pe ? `the model file fixes pe ${conv.pe}` : given.simd ? `the model file fixes simd ${conv.simd}` : 'even fully unrolled';
       throw new PotgenError(
-        `No folding reaches ${targetCycles} cycles per inference: layer ${conv.name} takes at least ${fastest} (${why}). Aim for at least ${fastest}${given.pe || given.simd ? ', or leave its pe and simd out of the model file' : ''}.`,
+        `No folding reaches ${target} cycles per inference: layer ${conv.name} takes at least ${fastest} (${why}). Aim for at least ${fastest}${given.pe || given.simd ? ', or leave its pe and simd out of the model file' : ''}.`,
       );
     }
     const how = conv.weightStorage === 'logic' ? 'fixed' : given.pe && given.simd ? 'explicit' : given.pe || given.simd ? 'partly' : 'auto';
     choices.push({ layer: conv.name, pe: best.pe, simd: best.simd, lanes: best.lanes, cyclesPerFrame: best.cycles, how });
+    const cost = laneCostFor(conv, costs);
+    estimatedLuts += cost.lutPerLayer + cost.lutPerLane * best.lanes;
     return { ...conv, pe: best.pe, simd: best.simd };
   });
-  return { ir: { ...ir, layers: layers as NetworkIR['layers'] }, choices };
+  return { ir: { ...ir, layers: layers as NetworkIR['layers'] }, choices, targetCycles: target, estimatedLuts: Math.round(estimatedLuts) };
+}
+
+/**
+ * The IR with PE and SIMD chosen for `goal`: for a cycle target, each layer's fewest lanes that
+ * meet it; for a LUT budget, the fewest cycles whose folding the lane costs estimate within it
+ * (found by bisection: fewer cycles never need fewer lanes); for both, the target, checked
+ * against the budget. `explicit` names the values the model file gave, by layer name.
+ * @throws PotgenError when no folding meets the goal, saying what the nearest one would need.
+ */
+export function autoFold(ir: NetworkIR, goal: FoldGoal, explicit: ReadonlyMap<string, ExplicitFolding>, costs: Readonly<Record<string, LaneCost>>): FoldResult {
+  if (goal.cycles !== undefined) {
+    const folded = foldAll(ir, goal.cycles, explicit, costs);
+    if (goal.lutBudget !== undefined && folded.estimatedLuts > goal.lutBudget) {
+      throw new PotgenError(
+        `Folding for ${goal.cycles} cycles per inference needs about ${folded.estimatedLuts} LUT in its weighted layers, over the budget of ${goal.lutBudget}; raise the budget or the target.`,
+      );
+    }
+    return folded;
+  }
+  if (goal.lutBudget === undefined) throw new RangeError('autoFold needs a cycle target or a LUT budget');
+  // The slowest folding: every layer at its fewest lanes.
+  const slowest = foldAll(ir, Infinity, explicit, costs);
+  if (slowest.estimatedLuts > goal.lutBudget) {
+    throw new PotgenError(
+      `A budget of ${goal.lutBudget} LUT is too small: the smallest folding (${slowest.choices.map((c) => `${c.layer} ${c.pe}x${c.simd}`).join(', ')}) needs about ${slowest.estimatedLuts} LUT in its weighted layers.`,
+    );
+  }
+  let high = lowerToHardwareCycles(slowest);
+  // The fastest any folding reaches, whatever it costs.
+  let low = Math.max(...ir.layers.map((layer) => {
+    const kind = kindOf(layer);
+    if (!kind.weighted) return kind.lower(layer, layer.name).cyclesPerFrame;
+    return foldLayer(layer as ConvIR, Infinity, explicit.get(layer.name) ?? { pe: false, simd: false }).fastest;
+  }));
+  let best = foldAll(ir, high, explicit, costs);
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    const trial = foldAll(ir, mid, explicit, costs);
+    if (trial.estimatedLuts <= goal.lutBudget) {
+      best = trial;
+      high = mid;
+    } else {
+      low = mid + 1;
+    }
+  }
+  return best;
+}
+
+/** The network's cycles per inference under a folding: its slowest layer's. */
+function lowerToHardwareCycles(folded: FoldResult): number {
+  return Math.max(...folded.ir.layers.map((layer) => (kindOf(layer).weighted ? foldedCycles(layer as ConvIR, (layer as ConvIR).pe, (layer as ConvIR).simd) : kindOf(layer).lower(layer, layer.name).cyclesPerFrame)));
 }

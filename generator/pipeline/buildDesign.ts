@@ -13,7 +13,7 @@ import type { NetworkHW, NetworkIR, NetworkSpec } from '../ir/types.ts';
 import { kindOf } from '../layers/registry.ts';
 import { loadModel } from '../load/loadModel.ts';
 import type { Locator } from '../load/locations.ts';
-import { autoFold, type ExplicitFolding, type FoldChoice } from '../passes/autoFold.ts';
+import { autoFold, loadLaneCosts, type ExplicitFolding, type FoldChoice } from '../passes/autoFold.ts';
 import { lowerToHardware } from '../passes/lowerToHardware.ts';
 import { quantiseNetwork } from '../quantise/quantiseNetwork.ts';
 import { randomImages, varyingImages } from '../quantise/samples.ts';
@@ -41,6 +41,8 @@ export interface BuildOptions {
   readonly timeLimitMinutes?: number;
   /** Choose PE and SIMD for this many cycles per inference where the model file leaves them open. */
   readonly targetCycles?: number;
+  /** Choose PE and SIMD for the fewest cycles whose weighted layers fit this many LUTs (estimated from measured lane costs). */
+  readonly lutBudget?: number;
 }
 
 /** Everything a build decided, for reports and tests. */
@@ -52,8 +54,8 @@ export interface BuildResult {
   readonly plan: BuildPlan;
   /** What the user should know about the build (e.g. test frames that cannot vary). */
   readonly notes: readonly string[];
-  /** With targetCycles: the folding chosen per weighted layer. */
-  readonly folding?: readonly FoldChoice[];
+  /** With targetCycles or lutBudget: the folding chosen, the target it was chosen for, and its LUT estimate. */
+  readonly folding?: FoldSummary;
 }
 
 /** Calibration images: the first training images of the data set (test images if it has no training split), or seeded random ones. */
@@ -127,13 +129,21 @@ export function testImageCandidates(spec: NetworkSpec): Iterable<FeatureMap> {
 /** Quantises and lowers a prepared network. */
 export function compileNetwork(
   prepared: PreparedNetwork,
-  options: Pick<BuildOptions, 'quant' | 'calibration' | 'targetCycles'> = {},
-): { spec: NetworkSpec; ir: NetworkIR; hw: NetworkHW; folding?: readonly FoldChoice[] } {
+  options: Pick<BuildOptions, 'quant' | 'calibration' | 'targetCycles' | 'lutBudget'> = {},
+): { spec: NetworkSpec; ir: NetworkIR; hw: NetworkHW; folding?: FoldSummary } {
   const spec = withQuant(prepared.spec, options.quant);
   const quantised = quantiseNetwork(spec, prepared.tensors, options.calibration ?? calibrationImages(spec), prepared.source);
-  if (options.targetCycles === undefined) return { spec, ir: quantised, hw: lowerToHardware(quantised) };
-  const { ir, choices } = autoFold(quantised, options.targetCycles, prepared.explicitFolding);
-  return { spec, ir, hw: lowerToHardware(ir), folding: choices };
+  if (options.targetCycles === undefined && options.lutBudget === undefined) return { spec, ir: quantised, hw: lowerToHardware(quantised) };
+  const goal = { ...(options.targetCycles !== undefined ? { cycles: options.targetCycles } : {}), ...(options.lutBudget !== undefined ? { lutBudget: options.lutBudget } : {}) };
+  const { ir, choices, targetCycles, estimatedLuts } = autoFold(quantised, goal, prepared.explicitFolding, loadLaneCosts());
+  return { spec, ir, hw: lowerToHardware(ir), folding: { choices, targetCycles, estimatedLuts } };
+}
+
+/** The folding automatic sizing chose. */
+export interface FoldSummary {
+  readonly choices: readonly FoldChoice[];
+  readonly targetCycles: number;
+  readonly estimatedLuts: number;
 }
 
 /**

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { conv2d, dense, flatten, maxPool2d, network, randomWeights } from '../../generator/dsl/index.ts';
 import type { Conv2dOptions, DenseOptions } from '../../generator/dsl/types.ts';
 import { noLocations } from '../../generator/load/locations.ts';
-import { buildNetwork } from '../../generator/pipeline/buildDesign.ts';
+import { buildNetwork, compileNetwork, prepareNetwork } from '../../generator/pipeline/buildDesign.ts';
+import { autoFold } from '../../generator/passes/autoFold.ts';
 import { simulate } from '../../generator/run/simulate.ts';
 import { buildInto, tempDir } from '../support/designs.ts';
 
@@ -32,7 +33,7 @@ describe('autoFold', () => {
     // dense: a 4x4 "kernel" over 4 channels, 64 products: (5/pe) x (64/simd): pe 1 x simd 2 gives
     // 160 with 2 lanes (pe 1 x simd 1 needs 320).
     const r = fold(twoLayers(), 288);
-    expect(r.folding).toEqual([
+    expect(r.folding!.choices).toEqual([
       { layer: 'c', pe: 2, simd: 1, lanes: 2, cyclesPerFrame: 288, how: 'auto' },
       { layer: 'd', pe: 1, simd: 2, lanes: 2, cyclesPerFrame: 160, how: 'auto' },
     ]);
@@ -44,7 +45,7 @@ describe('autoFold', () => {
     // or pe 1 x simd 9 (9 lanes: 16 x 4 x 1 = 64) -> 9 lanes. dense (5/pe) x (64/simd) <= 64:
     // pe 5 x simd 1 (5 lanes, 64 cycles) or pe 1 x simd 8 (8 lanes, 40) -> 5 lanes.
     const r = fold(twoLayers(), 64);
-    expect(r.folding).toEqual([
+    expect(r.folding!.choices).toEqual([
       { layer: 'c', pe: 1, simd: 9, lanes: 9, cyclesPerFrame: 64, how: 'auto' },
       { layer: 'd', pe: 5, simd: 1, lanes: 5, cyclesPerFrame: 64, how: 'auto' },
     ]);
@@ -54,12 +55,12 @@ describe('autoFold', () => {
     // 3 outputs over a 3x3 window of 1 channel, target 9 cycles a pixel (16 pixels: 144): pe 3 x
     // simd 1 and pe 1 x simd 3 both take 3 lanes and 9 cycles a pixel; simd 3 would read 3 taps a step.
     const r = fold(twoLayers({ outChannels: 3 }), 144);
-    expect(r.folding![0]).toEqual({ layer: 'c', pe: 3, simd: 1, lanes: 3, cyclesPerFrame: 144, how: 'auto' });
+    expect(r.folding!.choices[0]).toEqual({ layer: 'c', pe: 3, simd: 1, lanes: 3, cyclesPerFrame: 144, how: 'auto' });
   });
 
   it('keeps what the model file gives, and chooses the rest', () => {
     const r = fold(twoLayers({ pe: 4, simd: 9 }, { pe: 5 }), 288);
-    expect(r.folding).toEqual([
+    expect(r.folding!.choices).toEqual([
       { layer: 'c', pe: 4, simd: 9, lanes: 36, cyclesPerFrame: 36, how: 'explicit' },
       { layer: 'd', pe: 5, simd: 1, lanes: 5, cyclesPerFrame: 64, how: 'partly' },
     ]);
@@ -77,6 +78,45 @@ describe('autoFold', () => {
       layers: [maxPool2d({ name: 'pool', kernel: 2 }), conv2d({ name: 'c', outChannels: 2, kernel: 3 })],
     });
     expect(() => fold(pooled, 40)).toThrow(/^No folding reaches 40 cycles per inference: layer pool \(maxPool2d\) takes 64, one input pixel a cycle\. Aim for at least 64\.$/);
+  });
+});
+
+describe('autoFold for a LUT budget', () => {
+  // Costs chosen for hand arithmetic: 100 LUT a layer plus 10 a lane.
+  const costs = { 'pot:4': { lutPerLane: 10, lutPerLayer: 100 } };
+  const prepared = prepareNetwork(twoLayers(), noLocations, '/tmp/model.ts', { steadyFrames: 2, stressFrames: 0 });
+  const ir = compileNetwork(prepared).ir;
+  const budget = (lutBudget: number, cycles?: number) => autoFold(ir, { lutBudget, ...(cycles ? { cycles } : {}) }, prepared.explicitFolding, costs);
+
+  it('the fewest cycles whose estimate fits', () => {
+    // For 260 LUT (6 lanes): at 160 cycles the conv needs (4/pe) x steps <= 10, fewest lanes pe 4 x
+    // simd 1 (144 cycles, 4 lanes), and the dense (5/pe) x (64/simd) <= 160, pe 1 x simd 2 (160,
+    // 2 lanes): 2 x 100 + 6 x 10 = 260. At 159 the dense needs 4 lanes: 280. So 160.
+    // For 250 LUT (5 lanes): at 192 the conv takes pe 1 x simd 3 (192, 3 lanes) and the dense 2
+    // lanes: 250; at 191 the conv needs 4 lanes again. So 192.
+    const r = budget(260);
+    expect(r.estimatedLuts).toBe(260);
+    expect(r.choices.map((c) => [c.layer, c.pe, c.simd, c.cyclesPerFrame])).toEqual([
+      ['c', 4, 1, 144],
+      ['d', 1, 2, 160],
+    ]);
+    expect(r.targetCycles).toBe(160);
+    expect(budget(250).targetCycles).toBe(192);
+    expect(budget(250).choices.map((c) => [c.pe, c.simd])).toEqual([
+      [1, 3],
+      [1, 2],
+    ]);
+  });
+
+  it('too small a budget names the smallest folding and what it needs', () => {
+    // One lane each: 2 x 100 + 2 x 10 = 220 LUT.
+    expect(() => budget(219)).toThrow(/^A budget of 219 LUT is too small: the smallest folding \(c 1x1, d 1x1\) needs about 220 LUT in its weighted layers\.$/);
+    expect(budget(220).estimatedLuts).toBe(220);
+  });
+
+  it('with a target too, checks the target against the budget', () => {
+    expect(budget(340, 64).targetCycles).toBe(64);
+    expect(() => budget(339, 64)).toThrow(/^Folding for 64 cycles per inference needs about 340 LUT in its weighted layers, over the budget of 339; raise the budget or the target\.$/);
   });
 });
 
