@@ -417,6 +417,23 @@ describe('potgen command-line misuse', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('rejects a cycle target no folding meets, a LUT budget below the smallest folding, and targets that are not counts', async () => {
+    const dir = scratch({ 'model.ts': goodModel });
+    const out = path.join(dir, 'out');
+    const model = path.join(dir, 'model.ts');
+    // 8x8 input pixels arrive one a cycle: 64 is the least, at any folding.
+    const fast = await potgen('build', model, '--target-cycles', '10', '-o', out);
+    expect(fast.stderr).toBe(`potgen: building ${model}\nNo folding reaches 10 cycles per inference: layer conv1 takes at least 64 (even fully unrolled). Aim for at least 64.\n`);
+    expect(fast.status).toBe(1);
+    const small = await potgen('build', model, '--lut-budget', '10', '-o', out);
+    expect(small.stderr).toMatch(/^potgen: building .*\nA budget of 10 LUT is too small: the smallest folding \(conv1 1x1\) needs about \d+ LUT in its weighted layers\.\n$/);
+    expect(small.status).toBe(1);
+    const zero = await potgen('build', model, '--target-cycles', '0', '-o', out);
+    expect(zero.stderr).toBe("error: option '--target-cycles <n>' argument '0' is invalid. It must be a whole number of at least 1.\n(run with --help for usage)\n");
+    expect(zero.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('rejects a pruning budget that is not a number of points, and a model with no data set to prune on', async () => {
     const dir = scratch({ 'model.ts': goodModel });
     const budget = await potgen('prune', path.join(dir, 'model.ts'), '--budget', '-1');
