@@ -356,7 +356,7 @@ function program(io: CliIo): Command {
     .option('--allow-negative-slack', 'write the reports and finish even when timing is not met')
     .option('--step <name>', 'run only this step (repeatable): synth, impl, reports out of context; project, bitstream, export for the board', (v: string, prev: string[] = []) => [...prev, v])
     .option('--jobs <n>', "parallel jobs for the board build's Vivado runs", parseCount(1), 4)
-    .option('--no-yosys', 'do not put a Yosys estimate beside the Vivado figures')
+    .option('--no-yosys', 'do not put a Yosys estimate beside the out-of-context figures')
     .addHelpText(
       'after',
       [
@@ -389,7 +389,8 @@ function program(io: CliIo): Command {
         progress: step,
       });
       let yosys;
-      if (opts.yosys) {
+      // Out of context both tools see the same design; a board build adds the DMA and interconnect.
+      if (opts.yosys && flow === 'ooc') {
         const { synthesiseXilinx } = await import('../run/yosys.ts');
         step(`synthesising ${manifest.top} with Yosys for the estimate beside Vivado's figures`);
         yosys = await synthesiseXilinx(readRtlFiles(dir, manifest), manifest.top);
