@@ -179,17 +179,13 @@ module potgen_window #(
     endgenerate
 
     // ---------------------------------------------------------------- line buffer (input side)
-    reg  [C*AB-1:0] buffer [0:R*(1 << CB)-1];
+    // The memory itself, its write port and its T read ports are under "storage" below.
     reg  [CB-1:0]      in_col;
     reg  [RB-1:0]      wr_slot;
     reg  signed [YB-1:0] occ;          // complete rows held, counted from base_row (may dip below 0)
     wire               in_fire  = s_axis_tvalid && s_axis_tready;
     wire               row_done = in_fire && (in_col == W_LAST[CB-1:0]);
     assign s_axis_tready = occ < S_R;
-
-    always @(posedge clk) begin
-        if (in_fire) buffer[{wr_slot, in_col}] <= s_axis_tdata;
-    end
 
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -296,6 +292,8 @@ module potgen_window #(
     // only its own part of these registers; the rows are computed once for their TX taps.
     reg  [T*C*AB-1:0] taps_q;
     reg  [T-1:0]      pads_q;
+    wire [T*(RB+CB)-1:0] tap_addr;  // tap t's word {slot, column} in [t*(RB+CB) +: RB+CB]
+    wire [T-1:0]         tap_read;  // tap t reads this cycle (issued and not in the padding)
     genvar dy, dx;
     generate
         for (dy = 0; dy < TY; dy = dy + 1) begin : g_row
@@ -312,10 +310,38 @@ module potgen_window #(
                 localparam signed [YB-1:0] S_DX = DX_I[YB-1:0];
                 wire signed [YB-1:0] ix  = ix0 + S_DX;
                 wire                 pad = row_pad || ix < S_ZERO || ix >= S_W;
+                assign tap_addr[TAP*(RB+CB) +: RB+CB] = {slot, ix[CB-1:0]};
+                assign tap_read[TAP] = issue && !pad;
+                always @(posedge clk) pads_q[TAP] <= pad;
+            end
+        end
+    endgenerate
+
+    // ---------------------------------------------------------------- storage
+    // With several taps a step (T > 1) every tap is a read port of the memory. Block RAM has two
+    // ports, so a tool must copy it once per read (Yosys ran out of memory mapping LeNet-5's
+    // 25-tap conv1 that way); distributed RAM in LUTs gives each read port for a few LUTs. With one
+    // tap a step the tools choose (block RAM for a large buffer). The two branches differ only in
+    // that attribute.
+    genvar rt;
+    generate
+        if (T > 1) begin : g_taps_in_luts
+            (* ram_style = "distributed" *) reg [C*AB-1:0] buffer [0:R*(1 << CB)-1];
+            always @(posedge clk) begin
+                if (in_fire) buffer[{wr_slot, in_col}] <= s_axis_tdata;
+            end
+            for (rt = 0; rt < T; rt = rt + 1) begin : g_read
                 always @(posedge clk) begin
-                    if (issue && !pad) taps_q[TAP*C*AB +: C*AB] <= buffer[{slot, ix[CB-1:0]}];
-                    pads_q[TAP] <= pad;
+                    if (tap_read[rt]) taps_q[rt*C*AB +: C*AB] <= buffer[tap_addr[rt*(RB+CB) +: RB+CB]];
                 end
+            end
+        end else begin : g_one_tap
+            reg [C*AB-1:0] buffer [0:R*(1 << CB)-1];
+            always @(posedge clk) begin
+                if (in_fire) buffer[{wr_slot, in_col}] <= s_axis_tdata;
+            end
+            always @(posedge clk) begin
+                if (tap_read[0]) taps_q[C*AB-1:0] <= buffer[tap_addr[RB+CB-1:0]];
             end
         end
     endgenerate
