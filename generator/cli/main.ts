@@ -15,6 +15,7 @@ import { displayPath, POTGEN_VERSION } from '../core/paths.ts';
 import type { DesignManifest } from '../core/plan.ts';
 import type { QuantVariant } from '../dsl/types.ts';
 import { LIMITS } from '../layers/limits.ts';
+import { boardNames, DEFAULT_BOARD, DEFAULT_VIVADO_JOBS } from '../vivado/boards.ts';
 
 /** Where the CLI writes: the process's streams, or a test's buffers. */
 export interface CliIo {
@@ -107,11 +108,12 @@ function program(io: CliIo): Command {
     .addHelpText('after', '\nExample:\n  potgen build examples/conv3x3.ts -o rtl-out/conv3x3\n  potgen build examples/conv3x3.ts --quant uniform:4 -o rtl-out/conv3x3_u4')
     .action(async (model: string, opts: { out?: string; quant?: QuantVariant; steadyFrames: number; stressFrames: number; timeLimit: number; targetCycles?: number; lutBudget?: number; dumpIr?: boolean }) => {
       step(`building ${model}`);
-      const [{ buildDesign }, { writePlan }, { kindOf }, { laneUse }] = await Promise.all([
+      const [{ buildDesign }, { writePlan }, { kindOf }, { laneUse }, { driverFileName }] = await Promise.all([
         import('../pipeline/buildDesign.ts'),
         import('../write/writePlan.ts'),
         import('../layers/registry.ts'),
         import('../passes/laneUse.ts'),
+        import('../vivado/driver.ts'),
       ]);
       const result = buildDesign(model, {
         ...(opts.quant ? { quant: opts.quant } : {}),
@@ -130,8 +132,9 @@ function program(io: CliIo): Command {
       writePlan(result.plan, out);
       line(`${result.hw.name}: ${result.plan.size} files written to ${out}`);
       for (const l of result.hw.layers) line(`  ${kindOf(l).describe(l)}`);
+      const lanes = laneUse(result.hw);
       if (result.folding) {
-        const lanesUse = new Map(laneUse(result.hw).layers.map((l) => [l.layer, l.utilisation]));
+        const lanesUse = new Map(lanes.layers.map((l) => [l.layer, l.utilisation]));
         const goal = opts.targetCycles !== undefined ? `at most ${opts.targetCycles} cycles per inference` : `the fewest cycles within ${opts.lutBudget} LUT`;
         line(`  folding for ${goal}: about ${result.folding.estimatedLuts} LUT in the weighted layers (measured lane costs; auto: chosen, explicit/partly: pe and/or simd from the model file):`);
         line(`    ${'layer'.padEnd(12)} ${'pe'.padStart(5)} ${'simd'.padStart(5)} ${'lanes'.padStart(6)} ${'cycles'.padStart(8)} ${'busy'.padStart(6)}  how`);
@@ -140,12 +143,11 @@ function program(io: CliIo): Command {
         }
       }
       line(`  ${result.hw.cyclesPerFrame} cycles per inference (steady state)`);
-      const lanes = laneUse(result.hw);
       if (lanes.lanes > 0) {
         line(`  ${lanes.lanes} multiply lanes for ${lanes.macs.toLocaleString('en-US')} multiply-accumulates per inference: ${(100 * lanes.utilisation).toFixed(1)}% lane utilisation`);
       }
       const board = (JSON.parse(result.plan.get('potgen.json')!) as DesignManifest).shell;
-      line('unavailable' in board ? `  no board files: ${board.unavailable}` : `  board: ${board.top} for AXI DMA, vivado/ for the ZCU104 (potgen vivado), driver/${result.hw.name}_driver.py for PYNQ`);
+      line('unavailable' in board ? `  no board files: ${board.unavailable}` : `  board: ${board.top} for AXI DMA, vivado/ for the ZCU104 (potgen vivado), driver/${driverFileName(result.hw.name)} for PYNQ`);
       for (const note of result.notes) line(`  note: ${note}`);
     });
 
@@ -351,11 +353,11 @@ function program(io: CliIo): Command {
     .argument('<design-dir>', 'a folder written by potgen build')
     .addOption(new Option('--ooc', 'synthesise and implement the design alone, with utilisation, timing and power reports (the default)').conflicts('bitstream'))
     .option('--bitstream', 'build the board: block design with the processing system and AXI DMA, bitstream, XSA and PYNQ files')
-    .option('--board <name>', 'the board file in vivado/boards/ (zcu104, zcu102)', 'zcu104')
+    .option('--board <name>', `the board file in vivado/boards/ (${boardNames().join(', ')})`, DEFAULT_BOARD)
     .option('--clock-mhz <mhz>', "the clock to implement at (default: the board's, 200 MHz)", parseMhz)
     .option('--allow-negative-slack', 'write the reports and finish even when timing is not met')
     .option('--step <name>', 'run only this step (repeatable): synth, impl, reports out of context; project, bitstream, export for the board', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--jobs <n>', "parallel jobs for the board build's Vivado runs", parseCount(1), 4)
+    .option('--jobs <n>', "parallel jobs for the board build's Vivado runs", parseCount(1), DEFAULT_VIVADO_JOBS)
     .option('--no-yosys', 'do not put a Yosys estimate beside the out-of-context figures')
     .addHelpText(
       'after',

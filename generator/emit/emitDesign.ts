@@ -3,7 +3,7 @@
  * map from relative path to file text. Nothing here touches the disk; ../write does.
  */
 import { dmaShellModuleName, dmaTestbenchModuleName, testbenchModuleName, topModuleName } from '../core/names.ts';
-import type { BuildPlan, DesignManifest, LayerSummary } from '../core/plan.ts';
+import type { BuildPlan, DesignManifest, LayerSummary, ShellManifest } from '../core/plan.ts';
 import type { NetworkHW } from '../ir/types.ts';
 import { kindOf, type LayerHW } from '../layers/registry.ts';
 import type { Vectors } from '../reference/vectors.ts';
@@ -38,6 +38,7 @@ export function emitDesign(hw: NetworkHW, vectors: Vectors, steadyFrames: number
   vectors.links.forEach((link, i) => files.set(`tb/${linkVectorFile(i + 1)}`, beatsHex(link.beats, link.width, true)));
   const rtl = [...files.keys()].filter((p) => p.startsWith('rtl/')).sort();
   const shell = emitBoardFiles(hw, vectors, rtl, origin, files);
+  const use = laneUse(hw);
   const manifest: DesignManifest = {
     design: hw.name,
     top,
@@ -49,7 +50,7 @@ export function emitDesign(hw: NetworkHW, vectors: Vectors, steadyFrames: number
     steadyFrames,
     cyclesPerFrame: hw.cyclesPerFrame,
     layers: hw.layers.map(summarise),
-    lanes: (({ lanes, macs, utilisation }) => ({ lanes, macs, utilisation }))(laneUse(hw)),
+    lanes: { lanes: use.lanes, macs: use.macs, utilisation: use.utilisation },
     shell,
   };
   files.set('potgen.json', `${JSON.stringify(manifest, null, 2)}\n`);
@@ -70,17 +71,15 @@ function emitBoardFiles(hw: NetworkHW, vectors: Vectors, rtl: readonly string[],
     throw e;
   }
   const top = dmaShellModuleName(hw.name);
-  const shellRtl = [`rtl/${top}.v`, ...SHELL_LIBRARY.map((m) => `rtl/${m}.v`)].sort();
+  const testbench = dmaTestbenchModuleName(hw.name);
+  const shell: ShellManifest = { top, rtl: [`rtl/${top}.v`, ...SHELL_LIBRARY.map((m) => `rtl/${m}.v`)].sort(), testbench, tb: [`tb/${testbench}.v`], layout };
   files.set(`rtl/${top}.v`, emitShell(hw, layout, origin));
   for (const [name, text] of libraryFiles(new Set(SHELL_LIBRARY))) files.set(`rtl/${name}`, text);
-  const board = loadBoard(DEFAULT_BOARD);
-  const settings = { design: hw.name, top: topModuleName(hw.name), shellTop: top, rtl, shellRtl, layout, board, clockMhz: board.clockMhz, allowNegativeSlack: false, jobs: 4 };
-  files.set('vivado/settings.tcl', emitVivadoSettings(settings, origin));
+  files.set(`tb/${testbench}.v`, emitShellTestbench(hw, vectors, layout, origin));
+  files.set('vivado/settings.tcl', emitVivadoSettings({ design: hw.name, top: topModuleName(hw.name), rtl, shell }, { board: loadBoard(DEFAULT_BOARD) }, origin));
   for (const [name, text] of staticScripts()) files.set(`vivado/${name}`, text);
   files.set(`driver/${driverFileName(hw.name)}`, emitDriver(hw, origin));
-  const testbench = dmaTestbenchModuleName(hw.name);
-  files.set(`tb/${testbench}.v`, emitShellTestbench(hw, vectors, layout, origin));
-  return { top, rtl: shellRtl, testbench, tb: [`tb/${testbench}.v`], layout };
+  return shell;
 }
 
 function summarise(layer: LayerHW): LayerSummary {

@@ -45,7 +45,7 @@ function divisors(n: number): number[] {
 }
 
 /** A weighted layer's cycles per inference at (pe, simd). */
-export function foldedCycles(layer: ConvIR, pe: number, simd: number): number {
+function foldedCycles(layer: ConvIR, pe: number, simd: number): number {
   const layout = simdLayout(simd, layer.input.channels, layer.kernel);
   if (!layout) throw new RangeError(`simd ${simd} does not fit layer ${layer.name}`);
   return windowCyclesPerFrame(layer.input, layer.output, (layer.output.channels / pe) * layout.steps);
@@ -80,6 +80,8 @@ export interface FoldResult {
   readonly choices: FoldChoice[];
   /** The cycles the folding was chosen for (the goal's, or the fastest that fits the budget). */
   readonly targetCycles: number;
+  /** The network's cycles per inference under it: its slowest layer's. */
+  readonly cyclesPerFrame: number;
   /** The weighted layers' LUTs as the lane costs estimate them. */
   readonly estimatedLuts: number;
 }
@@ -99,34 +101,44 @@ export function laneCostFor(layer: Pick<ConvIR, 'quant' | 'weightBits'>, costs: 
 type Choice = { pe: number; simd: number; lanes: number; taps: number; cycles: number };
 
 /** One weighted layer's cheapest folding within `target`, or the fastest it can go. */
-function foldLayer(conv: ConvIR, target: number, given: ExplicitFolding): { best?: Choice; fastest: number; slowest: number } {
+function foldLayer(conv: ConvIR, target: number, given: ExplicitFolding): { best?: Choice; fastest: number } {
   const fixed = conv.weightStorage === 'logic' || (given.pe && given.simd);
   const pes = fixed || given.pe ? [conv.pe] : divisors(conv.output.channels);
   const simds = fixed || given.simd ? [conv.simd] : simdChoices(conv.input.channels, conv.kernel);
   let best: Choice | undefined;
   let fastest = Infinity;
-  let slowest = 0;
   for (const pe of pes) {
     for (const simd of simds) {
       const cycles = foldedCycles(conv, pe, simd);
       fastest = Math.min(fastest, cycles);
-      slowest = Math.max(slowest, cycles);
       if (cycles > target) continue;
       const c = { pe, simd, lanes: pe * simd, taps: simdLayout(simd, conv.input.channels, conv.kernel)!.taps, cycles };
       if (!best || c.lanes < best.lanes || (c.lanes === best.lanes && (c.taps < best.taps || (c.taps === best.taps && (c.cycles > best.cycles || (c.cycles === best.cycles && c.pe < best.pe)))))) best = c;
     }
   }
-  return { ...(best ? { best } : {}), fastest, slowest };
+  return { ...(best ? { best } : {}), fastest };
+}
+
+/** The cycles per inference of the layers without lanes (pooling, arg-max): no folding changes them. */
+function fixedCycles(ir: NetworkIR): Map<string, number> {
+  return new Map(ir.layers.filter((l) => !kindOf(l).weighted).map((l) => [l.name, kindOf(l).lower(l, l.name).cyclesPerFrame]));
 }
 
 /** Every layer folded for `target` cycles, or the first layer that cannot meet it. */
-function foldAll(ir: NetworkIR, target: number, explicit: ReadonlyMap<string, ExplicitFolding>, costs: Readonly<Record<string, LaneCost>>): FoldResult {
+function foldAll(
+  ir: NetworkIR,
+  target: number,
+  explicit: ReadonlyMap<string, ExplicitFolding>,
+  costs: Readonly<Record<string, LaneCost>>,
+  fixed: ReadonlyMap<string, number>,
+): FoldResult {
   const choices: FoldChoice[] = [];
   let estimatedLuts = 0;
+  let networkCycles = 0;
   const layers = ir.layers.map((layer) => {
-    const kind = kindOf(layer);
-    if (!kind.weighted) {
-      const cycles = kind.lower(layer, layer.name).cyclesPerFrame;
+    if (!kindOf(layer).weighted) {
+      const cycles = fixed.get(layer.name)!;
+      networkCycles = Math.max(networkCycles, cycles);
       if (cycles > target) {
         throw new PotgenError(`No folding reaches ${target} cycles per inference: layer ${layer.name} (${layer.kind}) takes ${cycles}, one input pixel a cycle. Aim for at least ${cycles}.`);
       }
@@ -143,11 +155,12 @@ function foldAll(ir: NetworkIR, target: number, explicit: ReadonlyMap<string, Ex
     }
     const how = conv.weightStorage === 'logic' ? 'fixed' : given.pe && given.simd ? 'explicit' : given.pe || given.simd ? 'partly' : 'auto';
     choices.push({ layer: conv.name, pe: best.pe, simd: best.simd, lanes: best.lanes, cyclesPerFrame: best.cycles, how });
+    networkCycles = Math.max(networkCycles, best.cycles);
     const cost = laneCostFor(conv, costs);
     estimatedLuts += cost.lutPerLayer + cost.lutPerLane * best.lanes;
     return { ...conv, pe: best.pe, simd: best.simd };
   });
-  return { ir: { ...ir, layers: layers as NetworkIR['layers'] }, choices, targetCycles: target, estimatedLuts: Math.round(estimatedLuts) };
+  return { ir: { ...ir, layers: layers as NetworkIR['layers'] }, choices, targetCycles: target, cyclesPerFrame: networkCycles, estimatedLuts: Math.round(estimatedLuts) };
 }
 
 /**
@@ -158,8 +171,10 @@ function foldAll(ir: NetworkIR, target: number, explicit: ReadonlyMap<string, Ex
  * @throws PotgenError when no folding meets the goal, saying what the nearest one would need.
  */
 export function autoFold(ir: NetworkIR, goal: FoldGoal, explicit: ReadonlyMap<string, ExplicitFolding>, costs: Readonly<Record<string, LaneCost>>): FoldResult {
+  const fixed = fixedCycles(ir);
+  const fold = (target: number): FoldResult => foldAll(ir, target, explicit, costs, fixed);
   if (goal.cycles !== undefined) {
-    const folded = foldAll(ir, goal.cycles, explicit, costs);
+    const folded = fold(goal.cycles);
     if (goal.lutBudget !== undefined && folded.estimatedLuts > goal.lutBudget) {
       throw new PotgenError(
         `Folding for ${goal.cycles} cycles per inference needs about ${folded.estimatedLuts} LUT in its weighted layers, over the budget of ${goal.lutBudget}; raise the budget or the target.`,
@@ -169,23 +184,22 @@ export function autoFold(ir: NetworkIR, goal: FoldGoal, explicit: ReadonlyMap<st
   }
   if (goal.lutBudget === undefined) throw new RangeError('autoFold needs a cycle target or a LUT budget');
   // The slowest folding: every layer at its fewest lanes.
-  const slowest = foldAll(ir, Infinity, explicit, costs);
+  const slowest = fold(Infinity);
   if (slowest.estimatedLuts > goal.lutBudget) {
     throw new PotgenError(
       `A budget of ${goal.lutBudget} LUT is too small: the smallest folding (${slowest.choices.map((c) => `${c.layer} ${c.pe}x${c.simd}`).join(', ')}) needs about ${slowest.estimatedLuts} LUT in its weighted layers.`,
     );
   }
-  let high = lowerToHardwareCycles(slowest);
-  // The fastest any folding reaches, whatever it costs.
-  let low = Math.max(...ir.layers.map((layer) => {
-    const kind = kindOf(layer);
-    if (!kind.weighted) return kind.lower(layer, layer.name).cyclesPerFrame;
-    return foldLayer(layer as ConvIR, Infinity, explicit.get(layer.name) ?? { pe: false, simd: false }).fastest;
-  }));
-  let best = foldAll(ir, high, explicit, costs);
+  // Bisect between the fastest any folding reaches, whatever it costs, and the slowest.
+  let low = Math.max(
+    ...fixed.values(),
+    ...ir.layers.filter((l) => kindOf(l).weighted).map((l) => foldLayer(l as ConvIR, Infinity, explicit.get(l.name) ?? { pe: false, simd: false }).fastest),
+  );
+  let high = slowest.cyclesPerFrame;
+  let best = fold(high);
   while (low < high) {
     const mid = Math.floor((low + high) / 2);
-    const trial = foldAll(ir, mid, explicit, costs);
+    const trial = fold(mid);
     if (trial.estimatedLuts <= goal.lutBudget) {
       best = trial;
       high = mid;
@@ -194,9 +208,4 @@ export function autoFold(ir: NetworkIR, goal: FoldGoal, explicit: ReadonlyMap<st
     }
   }
   return best;
-}
-
-/** The network's cycles per inference under a folding: its slowest layer's. */
-function lowerToHardwareCycles(folded: FoldResult): number {
-  return Math.max(...folded.ir.layers.map((layer) => (kindOf(layer).weighted ? foldedCycles(layer as ConvIR, (layer as ConvIR).pe, (layer as ConvIR).simd) : kindOf(layer).lower(layer, layer.name).cyclesPerFrame)));
 }

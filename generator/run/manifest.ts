@@ -26,26 +26,21 @@ export function readManifest(designDir: string): DesignManifest {
   for (const key of ['frames', 'steadyFrames', 'cyclesPerFrame'] as const) {
     if (typeof m[key] !== 'number' || !Number.isInteger(m[key]) || (m[key] as number) < 1) throw damaged(`'${key}' is not a positive whole number`);
   }
-  for (const key of ['rtl', 'tb'] as const) {
-    const list = m[key];
+  /** A non-empty list of relative paths to files that exist in the design folder. */
+  const checkFiles = (list: unknown, key: string): void => {
     if (!Array.isArray(list) || list.length === 0 || list.some((f) => typeof f !== 'string' || f.includes('..') || path.isAbsolute(f))) {
       throw damaged(`'${key}' is not a list of the design's files`);
     }
     for (const f of list as string[]) {
       if (!existsSync(path.join(designDir, f))) throw damaged(`it lists ${f}, which is missing`);
     }
-  }
+  };
+  for (const key of ['rtl', 'tb'] as const) checkFiles(m[key], key);
   const shell = m.shell as Record<string, unknown> | undefined;
   if (typeof shell !== 'object' || shell === null || (typeof shell.unavailable !== 'string' && typeof shell.top !== 'string')) {
     throw damaged("'shell' is neither a board shell nor the reason there is none");
   }
-  if (typeof shell.top === 'string') {
-    for (const key of ['rtl', 'tb'] as const) {
-      const list = shell[key];
-      if (!Array.isArray(list) || list.some((f) => typeof f !== 'string' || f.includes('..') || path.isAbsolute(f))) throw damaged(`'shell.${key}' is not a list of the design's files`);
-      for (const f of list as string[]) if (!existsSync(path.join(designDir, f))) throw damaged(`it lists ${f}, which is missing`);
-    }
-  }
+  if (typeof shell.top === 'string') for (const key of ['rtl', 'tb'] as const) checkFiles(shell[key], `shell.${key}`);
   if (!Array.isArray(m.layers) || m.layers.some((l) => typeof l !== 'object' || l === null || typeof (l as { kind?: unknown }).kind !== 'string')) {
     throw damaged("'layers' is not a list of layers");
   }

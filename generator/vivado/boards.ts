@@ -15,6 +15,9 @@ export const BOARD_DIR = path.join(VIVADO_DIR, 'boards');
 /** The board built for when none is named. */
 export const DEFAULT_BOARD = 'zcu104';
 
+/** Parallel jobs for the board build's Vivado runs unless asked otherwise. */
+export const DEFAULT_VIVADO_JOBS = 4;
+
 export interface IpSettings {
   /** vendor:library:name, without a version, so Vivado picks its installed one. */
   readonly vlnv: string;

@@ -9,7 +9,8 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSy
 import path from 'node:path';
 import { PotgenError, ToolError } from '../core/errors.ts';
 import { POTGEN_VERSION } from '../core/paths.ts';
-import type { DesignManifest, ShellManifest } from '../core/plan.ts';
+import type { DesignManifest } from '../core/plan.ts';
+import { runTool } from '../run/tools.ts';
 import { loadBoard } from './boards.ts';
 import { parseHierarchicalUtilization, parsePower, parseTimingSummary, parseUtilization } from './reports.ts';
 import { emitVivadoSettings } from './settings.ts';
@@ -82,7 +83,7 @@ export async function runVivado(designDir: string, manifest: DesignManifest, opt
       "Vivado is not on the PATH: source its settings first (e.g. `source /tools/Xilinx/Vivado/2023.2/settings64.sh`), or run the scripts in the design's vivado/ folder on a machine that has it.",
     );
   }
-  const versionRun = await runCaptured(vivado, ['-version'], designDir);
+  const versionRun = await runTool(vivado, ['-version'], designDir, 120_000);
   const version = parseVivadoVersion(versionRun.stdout);
   if (versionRun.status !== 0 || !version) {
     throw new PotgenError(`${vivado} -version did not print a Vivado version (exit ${versionRun.status}): ${firstLine(versionRun.stdout + versionRun.stderr)}`);
@@ -107,10 +108,7 @@ export async function runVivado(designDir: string, manifest: DesignManifest, opt
   // The settings as asked for (board, clock, slack): the only file potgen rewrites.
   writeFileSync(
     path.join(vivadoDir, 'settings.tcl'),
-    emitVivadoSettings(
-      { design: manifest.design, top: manifest.top, shellTop: shell.top, rtl: manifest.rtl, shellRtl: shell.rtl, layout: (shell as ShellManifest).layout, board, clockMhz, allowNegativeSlack: options.allowNegativeSlack, jobs: options.jobs },
-      { version: POTGEN_VERSION, source: manifest.source },
-    ),
+    emitVivadoSettings({ ...manifest, shell }, { board, clockMhz, allowNegativeSlack: options.allowNegativeSlack, jobs: options.jobs }, { version: POTGEN_VERSION, source: manifest.source }),
   );
   const outDir = path.join(vivadoDir, options.flow);
   mkdirSync(outDir, { recursive: true });
@@ -153,18 +151,6 @@ export function failureLine(log: string): string | undefined {
 
 function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? '';
-}
-
-function runCaptured(tool: string, args: readonly string[], cwd: string): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-    child.on('error', (e) => reject(new ToolError(`${tool} could not run: ${e.message}`)));
-    child.on('close', (code) => resolve({ status: code ?? 1, stdout, stderr }));
-  });
 }
 
 /**
