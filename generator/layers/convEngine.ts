@@ -74,7 +74,7 @@ export function checkWeightedChain(spec: WeightedSpec, outputs: number, outName:
     ctx.error(
       'simd',
       `${ctx.label}: simd = ${spec.simd} does not fit the ${kernel}x${kernel}x${c} window: it must divide the ${c} input channels, ` +
-        `or be ${c} times a divisor of ${kernel} (taps of one kernel row) or ${c * kernel} times a divisor of ${kernel} (whole kernel rows).`,
+        `or span whole kernel taps: ${c} × t for t < ${kernel} taps of one kernel row, or ${c * kernel} × m for m ≤ ${kernel} whole kernel rows.`,
       `Choose simd from ${simdChoices(c, kernel).join(', ')}.`,
     );
   } else if (layout && c !== undefined && kernel !== undefined && spec.weightStorage === 'logic') {
@@ -332,21 +332,22 @@ export function convFolding(layer: ConvIR): ConvFolding {
 /**
  * The weight index within one output channel's K·K·C window ([ky][kx][c]) that lane i of
  * accumulation step s multiplies, in potgen_window's step order (kernel row ⊃ kernel column ⊃
- * channel group) and lane order (whole taps, channels innermost).
+ * channel group) and lane order (whole taps, channels innermost); undefined for a lane past the
+ * kernel (the last step of a row or of the kernel, when the taps a step spans do not divide it),
+ * whose input is always zero.
  */
-export function laneWindowIndex(layer: Pick<ConvIR, 'kernel' | 'simd' | 'input'>, layout: SimdLayout, s: number, i: number): number {
+export function laneWindowIndex(layer: Pick<ConvIR, 'kernel' | 'simd' | 'input'>, layout: SimdLayout, s: number, i: number): number | undefined {
   const { kernel: k, simd } = layer;
   const c = layer.input.channels;
   const g = s % layout.channelGroups;
   const tapStep = Math.floor(s / layout.channelGroups);
-  const stepsX = k / layout.tapsX;
-  const ky0 = Math.floor(tapStep / stepsX) * layout.tapsY;
-  const kx0 = (tapStep % stepsX) * layout.tapsX;
+  const ky0 = Math.floor(tapStep / layout.stepsX) * layout.tapsY;
+  const kx0 = (tapStep % layout.stepsX) * layout.tapsX;
   const t = layout.taps > 1 ? Math.floor(i / c) : 0;
   const ch = layout.taps > 1 ? i % c : g * simd + i;
   const ky = ky0 + Math.floor(t / layout.tapsX);
   const kx = kx0 + (t % layout.tapsX);
-  return (ky * k + kx) * c + ch;
+  return ky < k && kx < k ? (ky * k + kx) * c + ch : undefined;
 }
 
 /** potgen_dot_array's latency: the operand registers, then one adder-tree level per stage. */
@@ -363,7 +364,7 @@ export function convPipelineLatency(dotLatency: number, multiplied = false): num
 function logicDot(layer: ConvIR, folding: ConvFolding, widths: ConvWidths): ConstantDot {
   const fanIn = windowFanIn(layer);
   const weights = Array.from({ length: layer.pe }, (_, p) =>
-    Array.from({ length: layer.simd }, (_, i) => layer.weightValues[p * fanIn + laneWindowIndex(layer, folding.layout, 0, i)]!),
+    Array.from({ length: layer.simd }, (_, i) => layer.weightValues[p * fanIn + laneWindowIndex(layer, folding.layout, 0, i)!]!),
   );
   return constantDot({ pe: layer.pe, simd: layer.simd, activationBits: layer.inputBits, sumWidth: widths.accumulator, weights });
 }
@@ -415,7 +416,9 @@ export function weightRomWords(layer: ConvHW): bigint[] {
       let word = 0n;
       for (let l = pe - 1; l >= 0; l--)
         for (let i = simd - 1; i >= 0; i--) {
-          const code = layer.weightCodes[(p * pe + l) * fanIn + laneWindowIndex(layer, layout, s, i)]!;
+          // A lane past the kernel multiplies zeros: its weight is code 0 (zero, for PoT and uniform).
+          const index = laneWindowIndex(layer, layout, s, i);
+          const code = index === undefined ? 0 : layer.weightCodes[(p * pe + l) * fanIn + index]!;
           word = (word << BigInt(wb)) | BigInt(code);
         }
       words.push(word);

@@ -55,9 +55,11 @@ export function checkWindowFits(ctx: ChainContext, kernel: number, pad: number):
 /**
  * How SIMD lanes cover the window (potgen_window.v): up to C lanes take channels of one kernel tap
  * (`channelGroups` = C / SIMD steps per tap); more lanes take T = SIMD / C whole pixels per step,
- * either T taps of one kernel row (T divides K) or T / K whole rows (K·m with m dividing K), so a
- * layer with few channels (LeNet's first, or any layer meant for weights in logic) can still
- * take the whole window in one step. Lanes are in im2col order [ky][kx][c], channels innermost.
+ * either T < K taps of one kernel row or T / K ≤ K whole rows, so a layer with few channels
+ * (LeNet's first, or any layer meant for weights in logic) can still take the whole window in one
+ * step. T need not divide K: a row's (or the kernel's) last step then runs past the kernel, and
+ * its lanes there carry zeros, which is what lets a folding land close to any cycle target. Lanes
+ * are in im2col order [ky][kx][c], channels innermost.
  */
 export interface SimdLayout {
   /** Steps per tap: C / SIMD, or 1 when a step spans taps. */
@@ -67,7 +69,10 @@ export interface SimdLayout {
   /** Taps per kernel row in one step, and kernel rows per step. */
   readonly tapsX: number;
   readonly tapsY: number;
-  /** Steps per accumulation: (K / tapsY) · (K / tapsX) · channelGroups. */
+  /** Steps along a kernel row (ceil(K / tapsX)) and down the kernel (ceil(K / tapsY)). */
+  readonly stepsX: number;
+  readonly stepsY: number;
+  /** Steps per accumulation: stepsY · stepsX · channelGroups. */
   readonly steps: number;
 }
 
@@ -77,14 +82,16 @@ export function simdLayout(simd: number, channels: number, kernel: number): Simd
   if (simd <= channels) {
     if (channels % simd !== 0) return undefined;
     const channelGroups = channels / simd;
-    return { channelGroups, taps: 1, tapsX: 1, tapsY: 1, steps: kernel * kernel * channelGroups };
+    return { channelGroups, taps: 1, tapsX: 1, tapsY: 1, stepsX: kernel, stepsY: kernel, steps: kernel * kernel * channelGroups };
   }
   if (simd % channels !== 0) return undefined;
   const taps = simd / channels;
   const tapsX = Math.min(taps, kernel);
   const tapsY = taps / tapsX;
-  if (kernel % tapsX !== 0 || !Number.isInteger(tapsY) || kernel % tapsY !== 0) return undefined;
-  return { channelGroups: 1, taps, tapsX, tapsY, steps: (kernel / tapsY) * (kernel / tapsX) };
+  if (!Number.isInteger(tapsY) || tapsY > kernel) return undefined;
+  const stepsX = Math.ceil(kernel / tapsX);
+  const stepsY = Math.ceil(kernel / tapsY);
+  return { channelGroups: 1, taps, tapsX, tapsY, stepsX, stepsY, steps: stepsY * stepsX };
 }
 
 /** Every SIMD value potgen_window takes for this window, smallest first: divisors of C, then C times the allowed tap counts. */

@@ -25,7 +25,7 @@
 //   potgen_window — line buffer and sequencer: for each output pixel, F = PF * FIN steps in the
 //                  loop order pe-group > ky > kx > simd-group; step f reads ROM word f (PE*SIMD
 //                  codes) and SIMD lanes of the window: channels of one tap, or whole taps (see
-//                  potgen_window.v), FIN = (K/TY) * (K/TX) * CG steps per accumulation.
+//                  potgen_window.v), FIN = ceil(K/TY) * ceil(K/TX) * CG steps per accumulation.
 //   dot products  — outside this module (ports dot_*), DL cycles from dot_valid to dot_sums.
 //   pipeline      — read (1) | dot products (DL) | accumulate (1) |
 //                  bias add (1) | [MB > 0: multiply by M, add 2^(SHIFT-1) (1)] |
@@ -34,7 +34,7 @@
 // Parameters and their ranges (checked at elaboration; mechanism: see potgen_window.v):
 //   H, W, C, OC >= 1; AB_IN >= 1
 //   K >= 1, S >= 1, 0 <= PAD < K, H + 2*PAD >= K, W + 2*PAD >= K
-//   PE >= 1 dividing OC; SIMD >= 1 dividing C, or C*T with T dividing K, or C*K*m with m dividing K
+//   PE >= 1 dividing OC; SIMD >= 1 dividing C, or C*T with 1 < T < K, or C*K*m with 1 <= m <= K
 //   DL >= 1 the dot products' latency;  SW >= 1 their width;  RQW >= SW (and >= 2 with RELU)
 //   MB >= 0 (0: requantise by the shift alone);  0 <= SHIFT < RQW, or < RQW + MB + 1 with MB > 0;
 //   RELU 0 or 1;  AB_OUT >= 1, and >= 2 without ReLU (a signed output)
@@ -66,7 +66,7 @@ module potgen_conv_layer #(
     parameter integer TX_        = (T_ < K) ? T_ : K,                  // taps per kernel row
     parameter integer TY_        = T_ / TX_,                           // kernel rows per step
     parameter integer CG_        = (SIMD <= C) ? C / SIMD : 1,         // steps per tap
-    parameter integer F_         = (OC / PE) * (K / TY_) * (K / TX_) * CG_,
+    parameter integer F_         = (OC / PE) * ((K + TY_ - 1) / TY_) * ((K + TX_ - 1) / TX_) * CG_,
     parameter integer FB_        = (F_ > 1) ? $clog2(F_) : 1,
     parameter integer PB_        = (OC / PE > 1) ? $clog2(OC / PE) : 1
 ) (
@@ -124,8 +124,8 @@ module potgen_conv_layer #(
             wire invalid = potgen_conv_layer__PE_must_divide_OC[0];
         end
         if (SIMD < 1 || !((SIMD <= C && C % SIMD == 0)
-                          || (SIMD > C && SIMD % C == 0 && ((SIMD / C <= K && K % (SIMD / C) == 0)
-                              || (SIMD / C > K && (SIMD / C) % K == 0 && K % (SIMD / C / K) == 0))))) begin : g_bad_simd
+                          || (SIMD > C && SIMD % C == 0 && (SIMD / C < K
+                              || ((SIMD / C) % K == 0 && SIMD / C / K <= K))))) begin : g_bad_simd
             localparam integer potgen_conv_layer__SIMD_must_divide_C_or_span_whole_kernel_taps = {SIMD, C, K, $random};
             wire invalid = potgen_conv_layer__SIMD_must_divide_C_or_span_whole_kernel_taps[0];
         end
@@ -170,7 +170,7 @@ module potgen_conv_layer #(
             wire invalid = potgen_conv_layer__FIFO_DEPTH_must_be_a_power_of_two_at_least_2[0];
         end
         if (T_ != ((SIMD > C) ? SIMD / C : 1) || TX_ != ((T_ < K) ? T_ : K) || TY_ != T_ / TX_
-            || CG_ != ((SIMD <= C) ? C / SIMD : 1) || F_ != (OC / PE) * (K / TY_) * (K / TX_) * CG_
+            || CG_ != ((SIMD <= C) ? C / SIMD : 1) || F_ != (OC / PE) * ((K + TY_ - 1) / TY_) * ((K + TX_ - 1) / TX_) * CG_
             || FB_ != ((F_ > 1) ? $clog2(F_) : 1) || PB_ != ((OC / PE > 1) ? $clog2(OC / PE) : 1)) begin : g_bad_derived
             localparam integer potgen_conv_layer__derived_T__TX__TY__CG__F__FB__PB__must_keep_their_defaults = {T_, TX_, TY_, CG_, F_, FB_, PB_, $random};
             wire invalid = potgen_conv_layer__derived_T__TX__TY__CG__F__FB__PB__must_keep_their_defaults[0];

@@ -9,22 +9,28 @@
 // oldest row still needed (`base_row`); the input stalls only when the ring is full, and a frame's
 // unused tail rows are released as they arrive.
 //
-// Sequencer: for each output pixel (oy, ox) it issues F = OUTER * FIN steps, FIN = (K/TY) * (K/TX)
-// * CG per accumulation, in the loop order outer > ky (steps of TY) > kx (steps of TX) > channel
-// group, where OUTER repeats the window (a conv layer's output-channel groups) and a step carries
-// SIMD lanes of AB bits, with
+// Sequencer: for each output pixel (oy, ox) it issues F = OUTER * FIN steps, FIN = SY * SX * CG
+// per accumulation, in the loop order outer > ky (steps of TY) > kx (steps of TX) > channel group,
+// where OUTER repeats the window (a conv layer's output-channel groups) and a step carries SIMD
+// lanes of AB bits, with
 //   CG = (SIMD <= C) ? C / SIMD : 1    channel groups per tap
 //   T  = (SIMD > C) ? SIMD / C : 1     taps per step: TY rows of TX taps,
 //   TX = (T < K) ? T : K,  TY = T / TX
+//   SX = ceil(K / TX), SY = ceil(K / TY)   steps along a kernel row, and down the kernel
 // So SIMD dividing C gives one tap (T = 1) in CG channel groups, and SIMD = C * T, T > 1, gives T
-// taps of all C channels: T dividing K is part of one kernel row (TY = 1), T = K * m with m
-// dividing K is m whole rows (TX = K). Spanning taps keeps a wide dot-product array busy on a
-// layer with few channels (a first conv layer's C = 1).
+// taps of all C channels: T < K is part of one kernel row (TY = 1), T = K * m with m <= K is m
+// whole rows (TX = K). Spanning taps keeps a wide dot-product array busy on a layer with few
+// channels (a first conv layer's C = 1), and any T lets a folding match its target closely: when
+// T does not divide K, a row's last step (or the kernel's last rows, for m not dividing K) runs
+// past the kernel, and those taps are outside it: zeros, flagged like taps in the padding, and the
+// consumer's weights for them are never used.
 // Tap t = 0..T-1 of a step is kernel position (ky + t / TX, kx + t % TX), so a step's lanes are a
-// run of the pixel's im2col vector [ky][kx][c] (channels innermost). One step per cycle:
+// run of the pixel's im2col vector over the kernel widened to SY*TY rows of SX*TX taps
+// [ky][kx][c] (channels innermost). One step per cycle:
 //   issue cycle  : step_issue = 1, step_index = f (0..F-1), e.g. a ROM address;
 //   next cycle   : step_valid = 1 with step_data (tap t in [t*C*AB +: C*AB], or for T = 1 the SIMD
-//                  channels of group g; zeros for a tap in the padding), step_pad (every tap of the
+//                  channels of group g; zeros for a tap in the padding or past the kernel),
+//                  step_pad (every tap of the
 //                  step in the padding: the consumer may skip it), step_first / step_last (first and
 //                  last step of one accumulation, FIN steps), step_outer, step_pixel_last,
 //                  step_frame_last.
@@ -38,8 +44,8 @@
 //   H, W >= 1        input map; C >= 1 channels of AB >= 1 bits
 //   K >= 1, S >= 1   square kernel and stride; 0 <= PAD < K zeros on every side, and the padded
 //                    map must hold the kernel: H + 2*PAD >= K, W + 2*PAD >= K
-//   SIMD >= 1        lanes per step: a divisor of C, or C * T with T a divisor of K, or C * K * m
-//                    with m a divisor of K (T = K * m);  OUTER >= 1 window repeats per pixel
+//   SIMD >= 1        lanes per step: a divisor of C, or C * T with 1 < T < K, or C * K * m with
+//                    1 <= m <= K (T = K * m);  OUTER >= 1 window repeats per pixel
 //   R                rows in the ring: R >= K (a pixel needs K rows at once) and
 //                    R >= K + S - 1 - PAD (the most rows released at once, at the end of a frame)
 //   FIFO_DEPTH >= 1  the consumer's FIFO depth (the credit limit)
@@ -68,11 +74,11 @@ module potgen_window #(
     parameter integer OUTER      = 1,
     parameter integer R          = 8,
     parameter integer FIFO_DEPTH = 8,
-    // Derived; not to be overridden. F_ = OUTER * (K/TY) * (K/TX) * CG (see the header), by cases:
+    // Derived; not to be overridden. F_ = OUTER * SY * SX * CG (see the header), by cases:
     // T = 1; T < K (TY = 1, TX = T); T >= K (TX = K, TY = T / K). K < 1 only avoids a division by 0.
     parameter integer OH_        = (H + 2*PAD - K) / S + 1,
     parameter integer OW_        = (W + 2*PAD - K) / S + 1,
-    parameter integer F_         = OUTER * ((SIMD <= C) ? K * K * (C / SIMD) : (SIMD / C < K || K < 1) ? K * (K / (SIMD / C)) : K / (SIMD / C / K)),
+    parameter integer F_         = OUTER * ((SIMD <= C) ? K * K * (C / SIMD) : (SIMD / C < K || K < 1) ? K * ((K + SIMD / C - 1) / (SIMD / C)) : (K + SIMD / C / K - 1) / (SIMD / C / K)),
     parameter integer FB_        = (F_ > 1) ? $clog2(F_) : 1,
     parameter integer PB_        = (OUTER > 1) ? $clog2(OUTER) : 1,
     parameter integer QB_        = $clog2(FIFO_DEPTH) + 1
@@ -104,7 +110,9 @@ module potgen_window #(
     localparam integer TX   = (T < K || K < 1) ? T : K;
     localparam integer TY   = T / TX;
     localparam integer CG   = (SIMD <= C) ? C / SIMD : 1;
-    localparam integer FIN  = (K / TY) * (K / TX) * CG;
+    localparam integer SX   = (K + TX - 1) / TX;                 // steps along a kernel row
+    localparam integer SY   = (K + TY - 1) / TY;                 // steps down the kernel
+    localparam integer FIN  = SY * SX * CG;
     localparam integer F    = F_;
     localparam integer CB   = (W > 1) ? $clog2(W) : 1;
     localparam integer RB   = (R > 1) ? $clog2(R) : 1;
@@ -120,7 +128,7 @@ module potgen_window #(
     localparam integer H_I = H, W_I = W, R_I = R, S_I = S, KM1_I = K - 1, PAD_I = PAD, ONE_I = 1, ZERO_I = 0;
     localparam integer W_LAST = W - 1, R_LAST = R - 1, CG_LAST = CG - 1, FIN_LAST = FIN - 1;
     // Steps of the first tap and its last position; a step of K (T >= K, or K*K) is never taken.
-    localparam integer TX_I = TX, TY_I = TY, KX_LAST = K - TX, KY_LAST = K - TY;
+    localparam integer TX_I = TX, TY_I = TY, KX_LAST = (SX - 1) * TX, KY_LAST = (SY - 1) * TY;
     localparam integer F_LAST = F - 1, PF_LAST = PF - 1, OW_LAST = OWD - 1, OH_LAST = OH - 1;
     localparam integer DEPTH_I = FIFO_DEPTH;
     localparam signed [YB-1:0] S_H    = H_I[YB-1:0];
@@ -150,12 +158,12 @@ module potgen_window #(
             localparam integer potgen_window__K_must_fit_H_and_W_plus_2_PAD = {K, H, W, PAD, $random};
             wire invalid = potgen_window__K_must_fit_H_and_W_plus_2_PAD[0];
         end
-        // SIMD > C: C must divide SIMD and T = TX * TY with TX and TY both dividing K (TX = T < K,
-        // TY = 1: part of a row; TX = K: TY whole rows).
+        // SIMD > C: C must divide SIMD and T = TX * TY with TX = T < K, TY = 1 (part of a row) or
+        // TX = K, TY <= K (whole rows).
         if (SIMD < 1 || (SIMD <= C ? C % SIMD != 0
-                                   : SIMD % C != 0 || TX * TY != T || K % TX != 0 || K % TY != 0)) begin : g_bad_simd
-            localparam integer potgen_window__SIMD_must_divide_C_or_be_C_times_a_divisor_of_K_or_K_times_a_divisor_of_K = {SIMD, C, K, $random};
-            wire invalid = potgen_window__SIMD_must_divide_C_or_be_C_times_a_divisor_of_K_or_K_times_a_divisor_of_K[0];
+                                   : SIMD % C != 0 || TX * TY != T || TY > K)) begin : g_bad_simd
+            localparam integer potgen_window__SIMD_must_divide_C_or_be_C_times_up_to_K_taps_or_K_rows = {SIMD, C, K, $random};
+            wire invalid = potgen_window__SIMD_must_divide_C_or_be_C_times_up_to_K_taps_or_K_rows[0];
         end
         if (OUTER < 1) begin : g_bad_outer
             localparam integer potgen_window__OUTER_must_be_at_least_1 = {OUTER, $random};
@@ -170,7 +178,7 @@ module potgen_window #(
             wire invalid = potgen_window__FIFO_DEPTH_must_be_at_least_1[0];
         end
         if (OH_ != (H + 2*PAD - K) / S + 1 || OW_ != (W + 2*PAD - K) / S + 1
-            || F_ != OUTER * ((SIMD <= C) ? K * K * (C / SIMD) : (SIMD / C < K || K < 1) ? K * (K / (SIMD / C)) : K / (SIMD / C / K))
+            || F_ != OUTER * ((SIMD <= C) ? K * K * (C / SIMD) : (SIMD / C < K || K < 1) ? K * ((K + SIMD / C - 1) / (SIMD / C)) : (K + SIMD / C / K - 1) / (SIMD / C / K))
             || FB_ != ((F_ > 1) ? $clog2(F_) : 1) || PB_ != ((OUTER > 1) ? $clog2(OUTER) : 1)
             || QB_ != $clog2(FIFO_DEPTH) + 1) begin : g_bad_derived
             localparam integer potgen_window__derived_OH__OW__F__FB__PB__QB__must_keep_their_defaults = {OH_, OW_, F_, FB_, PB_, QB_, $random};
@@ -289,7 +297,9 @@ module potgen_window #(
     // ---------------------------------------------------------------- reads (one cycle after issue)
     // Tap t = dy * TX + dx reads pixel (iy0 + dy, ix0 + dx) into taps_q[t*C*AB +: C*AB] (a tap in
     // the padding reads nothing) and keeps its padding flag in pads_q[t]. Each tap block writes
-    // only its own part of these registers; the rows are computed once for their TX taps.
+    // only its own part of these registers; the rows are computed once for their TX taps. A tap
+    // past the kernel (in a row's or the kernel's last step, when TX or TY does not divide K)
+    // counts as padding; only the last step can hold one, so the test is one compare.
     reg  [T*C*AB-1:0] taps_q;
     reg  [T-1:0]      pads_q;
     wire [T*(RB+CB)-1:0] tap_addr;  // tap t's word {slot, column} in [t*(RB+CB) +: RB+CB]
@@ -300,7 +310,8 @@ module potgen_window #(
             localparam integer DY_I = dy;
             localparam signed [YB-1:0] S_DY = DY_I[YB-1:0];
             wire signed [YB-1:0] iy       = iy0 + S_DY;
-            wire                 row_pad  = iy < S_ZERO || iy >= S_H;
+            wire                 row_out  = (KY_LAST + dy >= K) && ky == KY_LAST[KB-1:0];  // past the kernel
+            wire                 row_pad  = row_out || iy < S_ZERO || iy >= S_H;
             wire [RB:0]          rel      = iy[RB:0] - base_row[RB:0];  // 0..K-1 whenever the row is read
             wire [RB:0]          slot_sum = {1'b0, base_slot} + rel;
             wire [RB-1:0]        slot_wrap = slot_sum[RB-1:0] - R_I[RB-1:0];
@@ -309,7 +320,8 @@ module potgen_window #(
                 localparam integer DX_I = dx, TAP = dy * TX + dx;
                 localparam signed [YB-1:0] S_DX = DX_I[YB-1:0];
                 wire signed [YB-1:0] ix  = ix0 + S_DX;
-                wire                 pad = row_pad || ix < S_ZERO || ix >= S_W;
+                wire                 col_out = (KX_LAST + dx >= K) && kx == KX_LAST[KB-1:0];
+                wire                 pad = row_pad || col_out || ix < S_ZERO || ix >= S_W;
                 assign tap_addr[TAP*(RB+CB) +: RB+CB] = {slot, ix[CB-1:0]};
                 assign tap_read[TAP] = issue && !pad;
                 always @(posedge clk) pads_q[TAP] <= pad;

@@ -126,7 +126,7 @@ describe('potgen build reports bad models with file:line:col, exit status 1 and 
     const dir = scratch({ 'model.ts': text });
     const model = path.join(dir, 'model.ts');
     await expectBuildFails(dir, 'model.ts', [
-      `${at(model, text, 'simd: 4')}: error: conv2d 'conv1': simd = 4 does not fit the 3x3x6 window: it must divide the 6 input channels, or be 6 times a divisor of 3 (taps of one kernel row) or 18 times a divisor of 3 (whole kernel rows). Choose simd from 1, 2, 3, 6, 18, 54.`,
+      `${at(model, text, 'simd: 4')}: error: conv2d 'conv1': simd = 4 does not fit the 3x3x6 window: it must divide the 6 input channels, or span whole kernel taps: 6 × t for t < 3 taps of one kernel row, or 18 × m for m ≤ 3 whole kernel rows. Choose simd from 1, 2, 3, 6, 12, 18, 36, 54.`,
     ]);
   });
 
@@ -291,7 +291,7 @@ export default network({
     await expectBuildFails(dir, 'model.ts', [
       `${at(model, text, "name: 'my net'")}: error: network: 'name' is 'my net', which cannot be a Verilog identifier. Use a letter followed by letters, digits or underscores, e.g. 'my_net'.`,
       `${at(model, text, 'pe: 3')}: error: conv2d 'conv1': pe = 3 does not divide outChannels = 8. Choose pe from 1, 2, 4, 8.`,
-      `${at(model, text, 'simd: 2')}: error: conv2d 'conv1': simd = 2 does not fit the 3x3x3 window: it must divide the 3 input channels, or be 3 times a divisor of 3 (taps of one kernel row) or 9 times a divisor of 3 (whole kernel rows). Choose simd from 1, 3, 9, 27.`,
+      `${at(model, text, 'simd: 2')}: error: conv2d 'conv1': simd = 2 does not fit the 3x3x3 window: it must divide the 3 input channels, or span whole kernel taps: 3 × t for t < 3 taps of one kernel row, or 9 × m for m ≤ 3 whole kernel rows. Choose simd from 1, 3, 6, 9, 18, 27.`,
     ]);
   });
 

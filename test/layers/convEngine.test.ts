@@ -104,16 +104,31 @@ describe('ROM layout when SIMD spans kernel taps', () => {
     // 2 channels, 1x... a 2x2 kernel: weights [ky][kx][c] = codes 1..8; SIMD 4 = two taps of 2 channels.
     expect(weightRomWords(taps(4, 2, 2, [1, 2, 3, 4, 5, 6, 7, 8]))).toEqual([0x4321n, 0x8765n]);
   });
+
+  it('puts code 0 in the lanes a step runs past the kernel', () => {
+    // A 3x3 kernel, codes 1..9 in [ky][kx]; 2 taps a step: (1,2) (3,past) per row.
+    expect(weightRomWords(taps(2, 1, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9]))).toEqual([0x21n, 0x03n, 0x54n, 0x06n, 0x87n, 0x09n]);
+    // 2 rows a step: rows 0-1, then row 2 and a row past the kernel.
+    expect(weightRomWords(taps(6, 1, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9]))).toEqual([0x654321n, 0x000987n]);
+  });
 });
 
 describe('simdLayout', () => {
-  it('accepts divisors of C, C times a divisor of K, and C·K times a divisor of K, and nothing else', () => {
-    // C = 2, K = 3: 1, 2 (channel groups), 6 (a row), 18 (the window).
+  it('accepts divisors of C, C times up to K taps of a row, and C·K times up to K rows, and nothing else', () => {
+    // C = 2, K = 3: 1, 2 (channel groups), 4 (2 taps), 6 (a row), 12 (2 rows), 18 (the window).
     const ok = Array.from({ length: 20 }, (_, i) => i + 1).filter((s) => simdLayout(s, 2, 3));
-    expect(ok).toEqual([1, 2, 6, 18]);
-    // C = 1, K = 4: 1, 2, 4 taps of a row, 8 (two rows), 16 (the window); not 3, 12.
-    expect(Array.from({ length: 16 }, (_, i) => i + 1).filter((s) => simdLayout(s, 1, 4))).toEqual([1, 2, 4, 8, 16]);
-    expect(simdLayout(8, 1, 4)).toEqual({ channelGroups: 1, taps: 8, tapsX: 4, tapsY: 2, steps: 2 });
+    expect(ok).toEqual([1, 2, 4, 6, 12, 18]);
+    // C = 1, K = 4: 1, 2, 3, 4 taps of a row, 8, 12 (two, three rows), 16 (the window); not 5-7, 9-11, 13-15.
+    expect(Array.from({ length: 20 }, (_, i) => i + 1).filter((s) => simdLayout(s, 1, 4))).toEqual([1, 2, 3, 4, 8, 12, 16]);
+    expect(simdLayout(8, 1, 4)).toEqual({ channelGroups: 1, taps: 8, tapsX: 4, tapsY: 2, stepsX: 1, stepsY: 2, steps: 2 });
     expect(simdLayout(25, 1, 5)!.steps).toBe(1);
+  });
+
+  it('rounds the steps up when the taps a step spans do not divide the kernel', () => {
+    // LeNet's second conv (6 channels, 5x5): 2 taps a step is 3 steps a row, 15 in all.
+    expect(simdLayout(12, 6, 5)).toEqual({ channelGroups: 1, taps: 2, tapsX: 2, tapsY: 1, stepsX: 3, stepsY: 5, steps: 15 });
+    // 2 rows of 5 a step: rows 0-1, 2-3, 4.
+    expect(simdLayout(10, 1, 5)).toEqual({ channelGroups: 1, taps: 10, tapsX: 5, tapsY: 2, stepsX: 1, stepsY: 3, steps: 3 });
+    expect(simdLayout(3, 1, 5)!.steps).toBe(10);
   });
 });

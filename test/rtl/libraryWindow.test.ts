@@ -3,7 +3,8 @@
  * checks every step against a behavioural model for several frames, with random input bubbles and
  * an emulated consumer FIFO (a slow one too), across kernels 1/2/3/4/5/6/8, strides 1/2/3,
  * paddings 0/1/2, SIMD below and equal to C and window-spanning SIMD (C*T: T taps of one kernel
- * row, or whole kernel rows, up to the whole kernel), OUTER 1 and above, square and non-square
+ * row, or whole kernel rows, up to the whole kernel; T dividing K or not, when a row's or the
+ * kernel's last step runs past the kernel), OUTER 1 and above, square and non-square
  * maps, and the smallest line buffer the rules allow. Each set is linted by Verilator, and the
  * bench is shown to fail when one line of the window is broken.
  */
@@ -41,7 +42,7 @@ const minRows = (p: Pick<WindowParams, 'K' | 'S' | 'PAD'>): number => Math.max(p
 /** Taps per step: SIMD = C*T spans T kernel taps; SIMD dividing C is one tap (T = 1). */
 const taps = (p: Pick<WindowParams, 'C' | 'SIMD'>): number => (p.SIMD > p.C ? p.SIMD / p.C : 1);
 
-/** One check per step (F = OUTER * (K/TY) * (K/TX) * CG per pixel), plus the check that every input beat was taken. */
+/** One check per step (F = OUTER * ceil(K/TY) * ceil(K/TX) * CG per pixel), plus the check that every input beat was taken. */
 function windowChecks(p: WindowParams): number {
   const oh = Math.floor((p.H + 2 * p.PAD - p.K) / p.S) + 1;
   const ow = Math.floor((p.W + 2 * p.PAD - p.K) / p.S) + 1;
@@ -49,7 +50,7 @@ function windowChecks(p: WindowParams): number {
   const t = taps(p);
   const tx = Math.min(t, p.K);
   const ty = t / tx;
-  return p.FRAMES * oh * ow * p.OUTER * (p.K / ty) * (p.K / tx) * cg + 1;
+  return p.FRAMES * oh * ow * p.OUTER * Math.ceil(p.K / ty) * Math.ceil(p.K / tx) * cg + 1;
 }
 
 const sets: WindowParams[] = [
@@ -83,6 +84,13 @@ const sets: WindowParams[] = [
   windowSet({ H: 7, W: 6, C: 1, SIMD: 8, K: 4, S: 2, PAD: 1, OUTER: 2, R: minRows({ K: 4, S: 2, PAD: 1 }) }), // 23: K=4, T=8: two rows
   windowSet({ H: 9, W: 8, C: 1, SIMD: 18, K: 6, S: 3, PAD: 2, OUTER: 1, R: minRows({ K: 6, S: 3, PAD: 2 }) }), // 24: K=6, T=18: three rows
   windowSet({ H: 6, W: 6, C: 2, SIMD: 72, K: 6, S: 1, PAD: 0, OUTER: 2, R: 6, FRAMES: 8 }), // 25: the kernel as large as the map, T = K*K
+  // T not dividing K: a row's last step (T < K) or the kernel's last rows (T = K*m) run past the kernel.
+  windowSet({ C: 2, SIMD: 4, K: 3, S: 1, PAD: 1, OUTER: 2 }), // 26: K=3, T=2: taps 0-1, then 2 and one past
+  windowSet({ H: 8, W: 8, C: 6, SIMD: 12, AB: 4, K: 5, S: 1, PAD: 0, OUTER: 2, FRAMES: 3 }), // 27: K=5, T=2 of 6 channels (LeNet's second conv)
+  windowSet({ H: 9, W: 8, C: 1, SIMD: 3, K: 5, S: 2, PAD: 2, OUTER: 1, R: minRows({ K: 5, S: 2, PAD: 2 }) }), // 28: K=5, T=3, stride 2
+  windowSet({ H: 12, W: 12, C: 1, SIMD: 10, K: 5, S: 1, PAD: 2, OUTER: 2, FRAMES: 2 }), // 29: K=5, T=10: two rows, then one and one past
+  windowSet({ H: 7, W: 6, C: 3, SIMD: 18, K: 3, S: 2, PAD: 1, OUTER: 1, LAT: 0 }), // 30: K=3, T=6: two rows, then one
+  windowSet({ H: 6, W: 7, C: 1, SIMD: 12, K: 4, S: 1, PAD: 0, OUTER: 3, R: minRows({ K: 4, S: 1, PAD: 0 }) }), // 31: K=4, T=12: three rows, then one
 ];
 
 const mutations = [
@@ -138,9 +146,23 @@ const mutations = [
   {
     name: "a tap's padding test blind to its row",
     file: 'potgen_window.v',
-    from: 'pad = row_pad || ix < S_ZERO',
-    to: 'pad = ix < S_ZERO',
+    from: 'pad = row_pad || col_out ||',
+    to: 'pad = col_out ||',
     sets: [sets[20]!, sets[0]!],
+  },
+  {
+    name: 'a tap past the end of the kernel row read as data',
+    file: 'potgen_window.v',
+    from: 'pad = row_pad || col_out ||',
+    to: 'pad = row_pad ||',
+    sets: [sets[26]!, sets[27]!],
+  },
+  {
+    name: 'a row past the end of the kernel read as data',
+    file: 'potgen_window.v',
+    from: 'row_pad  = row_out ||',
+    to: 'row_pad  =',
+    sets: [sets[29]!, sets[31]!],
   },
 ];
 
@@ -154,17 +176,20 @@ describe.concurrent('potgen_window', () => {
     expect(sets.some((p) => p.H !== p.W)).toBe(true);
     expect(sets.some((p) => p.K === p.H && p.K === p.W && p.K >= 8)).toBe(true);
     expect(sets.filter((p) => p.R === minRows(p)).length).toBeGreaterThanOrEqual(4);
-    // Window-spanning SIMD: T taps of a row (T divides K) and whole rows (T = K*m, m divides K).
+    // Window-spanning SIMD: T taps of a row and whole rows (T = K*m), each dividing K and not.
     for (const t of [3, 9]) for (const s of [1, 2]) expect(sets.some((p) => p.K === 3 && taps(p) === t && p.PAD === 1 && p.S === s)).toBe(true);
     for (const t of [5, 25]) expect(sets.some((p) => p.K === 5 && taps(p) === t && p.C === 1 && p.PAD === 2)).toBe(true);
     for (const t of [2, 8]) expect(sets.some((p) => p.K === 4 && taps(p) === t)).toBe(true);
     for (const c of [2, 3]) expect(sets.some((p) => p.C === c && taps(p) > 1)).toBe(true);
     expect(sets.some((p) => p.OUTER > 1 && taps(p) > 1)).toBe(true);
     expect(sets.some((p) => p.K === p.H && p.K === p.W && taps(p) === p.K * p.K)).toBe(true);
+    for (const k of [3, 5]) expect(sets.some((p) => p.K === k && taps(p) > 1 && taps(p) < k && k % taps(p) !== 0)).toBe(true);
+    for (const k of [3, 5]) expect(sets.some((p) => p.K === k && taps(p) > k && k % (taps(p) / k) !== 0)).toBe(true);
+    expect(sets.some((p) => p.C > 1 && taps(p) > 1 && p.K % taps(p) !== 0 && p.OUTER > 1)).toBe(true);
     for (const p of sets) {
       const t = taps(p);
-      const tx = Math.min(t, p.K);
-      expect(p.SIMD <= p.C ? p.C % p.SIMD : p.SIMD % p.C + (p.K % tx) + (t % tx) + (p.K % (t / tx)), label(p)).toBe(0);
+      const valid = p.SIMD <= p.C ? p.C % p.SIMD === 0 : p.SIMD % p.C === 0 && (t < p.K || (t % p.K === 0 && t / p.K <= p.K));
+      expect(valid, label(p)).toBe(true);
     }
   });
 

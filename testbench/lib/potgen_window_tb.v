@@ -10,15 +10,18 @@
 // FIFO, F = steps per pixel): 100/100 (full rate), 55/100 (input bubbles), 100/max(1, 33/F) (a
 // consumer three times slower than the window), 35/max(2, 70/F) (both).
 //
-// Behavioural model, written from the im2col order rather than from the window's taps: a pixel's
-// im2col vector has lanes j = (ky*K + kx)*C + c (ky, kx < K, c < C), and step n (0..FIN-1, FIN =
-// K*K*C/SIMD) of each accumulation carries lanes n*SIMD .. n*SIMD+SIMD-1, lane l of the step in
-// step_data[l*AB +: AB]. SIMD dividing C gives one tap's channel group, SIMD = C*T a run of T
-// whole taps, which is the window's tap t at (ky + t / TX, kx + t % TX) for the T it accepts. For
-// frame, oy < OH, ox < OW, outer < OUTER, n < FIN (in this nesting) one step; with, per lane,
-// iy = oy*S - PAD + ky, ix = ox*S - PAD + kx:
-//   step_data       channel c of pixel (iy, ix) in each lane, or 0 for a lane outside the map
-//   step_pad        every lane of the step outside the map
+// Behavioural model, written from the im2col order rather than from the window's taps: the kernel
+// is widened to KYP rows of KXP taps, the least multiples of the rows and taps a step spans (TY
+// and TX: SIMD = C*T is T taps of a row for T < K, else T/K whole rows) that hold it, so every
+// step is a whole run of it; a pixel's im2col vector over it has lanes j = (ky*KXP + kx)*C + c
+// (ky < KYP, kx < KXP, c < C), and step n (0..FIN-1, FIN = KYP*KXP*C/SIMD) of each accumulation
+// carries lanes n*SIMD .. n*SIMD+SIMD-1, lane l of the step in step_data[l*AB +: AB]. SIMD
+// dividing C gives one tap's channel group (KYP = KXP = K). For frame, oy < OH, ox < OW,
+// outer < OUTER, n < FIN (in this nesting) one step; with, per lane, iy = oy*S - PAD + ky,
+// ix = ox*S - PAD + kx:
+//   step_data       channel c of pixel (iy, ix) in each lane, or 0 for a lane outside the map or
+//                   past the kernel (ky >= K or kx >= K)
+//   step_pad        every lane of the step outside the map or past the kernel
 //   step_first/last n = 0 / n = FIN-1
 //   step_outer      outer
 //   step_pixel_last the pixel's last step; step_frame_last that, on the frame's last pixel
@@ -26,7 +29,7 @@
 // Every valid step is one check of all these fields, in order. Also failures, each counted: a
 // step_valid without step_issue the cycle before (or the reverse), a step after the last one, and
 // a pixel_done into a full FIFO (the window started a pixel without a credit for it). At the end,
-// one more check: every input beat was accepted. So N = FRAMES*OH*OW*OUTER*K*K*C/SIMD + 1.
+// one more check: every input beat was accepted. So N = FRAMES*OH*OW*OUTER*FIN + 1.
 // The last line printed is "N passed, N failed"; any failure ends in $fatal, so `vvp -N` exits
 // non-zero. A watchdog stops a hung run. Plusarg: +seed=<n> (default 1).
 `default_nettype none
@@ -47,7 +50,10 @@ module potgen_window_tb;
 
     localparam integer OH       = (H + 2*PAD - K) / S + 1;
     localparam integer OW       = (W + 2*PAD - K) / S + 1;
-    localparam integer FIN      = K * K * C / SIMD;     // steps per accumulation
+    localparam integer TSTEP    = (SIMD > C) ? SIMD / C : 1;                 // taps a step spans
+    localparam integer KXP      = (TSTEP < K) ? (K + TSTEP - 1) / TSTEP * TSTEP : K;
+    localparam integer KYP      = (TSTEP < K) ? K : (K + TSTEP / K - 1) / (TSTEP / K) * (TSTEP / K);
+    localparam integer FIN      = KYP * KXP * C / SIMD;   // steps per accumulation
     localparam integer F        = OUTER * FIN;
     localparam integer FB       = (F > 1) ? $clog2(F) : 1;
     localparam integer PB       = (OUTER > 1) ? $clog2(OUTER) : 1;
@@ -196,11 +202,11 @@ module potgen_window_tb;
             for (l = 0; l < SIMD; l = l + 1) begin
                 e_j   = e_n * SIMD + l;
                 e_c   = e_j % C;
-                e_kx  = (e_j / C) % K;
-                e_ky  = e_j / (C * K);
+                e_kx  = (e_j / C) % KXP;
+                e_ky  = e_j / (C * KXP);
                 e_iy  = e_oy * S - PAD + e_ky;
                 e_ix  = e_ox * S - PAD + e_kx;
-                if (e_iy < 0 || e_iy >= H || e_ix < 0 || e_ix >= W) begin
+                if (e_ky >= K || e_kx >= K || e_iy < 0 || e_iy >= H || e_ix < 0 || e_ix >= W) begin
                     e_data[l*AB +: AB] = {AB{1'b0}};
                 end else begin
                     e_pixel = (e_frame * H + e_iy) * W + e_ix;
@@ -211,8 +217,8 @@ module potgen_window_tb;
             // The step's first lane, for the messages.
             e_j  = e_n * SIMD;
             e_c  = e_j % C;
-            e_kx = (e_j / C) % K;
-            e_ky = e_j / (C * K);
+            e_kx = (e_j / C) % KXP;
+            e_ky = e_j / (C * KXP);
             e_first = e_n == 0;
             e_last  = e_n == FIN - 1;
             e_pixel_last = e_last && e_outer == OUTER - 1;
