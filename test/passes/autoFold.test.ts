@@ -51,6 +51,20 @@ describe('autoFold', () => {
     ]);
   });
 
+  it('takes a tap count that does not divide the kernel when that is cheapest', () => {
+    // LeNet-5's conv2: 12x12x6 -> 8x8x16, 5x5 kernel, target 960: (16/pe) x steps <= 15. SIMD 12
+    // (2 taps: 3 steps a row, 15 in all) with pe 16 is 192 lanes; the next best are pe 8 x simd 30
+    // (a whole row: 2 x 5 = 10 steps) and pe 4 x simd 60 (two rows: 4 x 3 = 12 steps), 240 each.
+    const net = network({
+      name: 'ragged',
+      input: { height: 12, width: 12, channels: 6 },
+      weights: randomWeights(3),
+      layers: [conv2d({ name: 'c', outChannels: 16, kernel: 5 }), flatten(), dense({ name: 'd', outFeatures: 10 })],
+    });
+    const r = fold(net, 960);
+    expect(r.folding!.choices[0]).toEqual({ layer: 'c', pe: 16, simd: 12, lanes: 192, cyclesPerFrame: 960, how: 'auto' });
+  });
+
   it('among equal lanes, fewer taps per step', () => {
     // 3 outputs over a 3x3 window of 1 channel, target 9 cycles a pixel (16 pixels: 144): pe 3 x
     // simd 1 and pe 1 x simd 3 both take 3 lanes and 9 cycles a pixel; simd 3 would read 3 taps a step.

@@ -10,6 +10,7 @@ import { runNetwork } from '../../generator/reference/referenceModel.ts';
 import { lint } from '../../generator/run/lint.ts';
 import { simulate } from '../../generator/run/simulate.ts';
 import { writePlan } from '../../generator/write/writePlan.ts';
+import { laneUse } from '../../generator/passes/laneUse.ts';
 import { runPotgen, tempDir } from '../support/designs.ts';
 
 describe('LeNet-5 on real MNIST images', () => {
@@ -62,9 +63,14 @@ describe('LeNet-5 on real MNIST images', () => {
     expect((await lint(out)).clean).toBe(true);
   });
 
-  it('auto-folded for 1,000 cycles (lenet5_auto.ts --target-cycles 1000): 960 cycles per inference, measured, bit-exact on 4 images, lint clean', async () => {
+  it('auto-folded for 1,000 cycles (lenet5_auto.ts --target-cycles 1000): 960 cycles per inference, measured, bit-exact on 4 images, lint clean, lanes over 70% busy', async () => {
     const built = buildDesign('examples/lenet5/lenet5_auto.ts', { targetCycles: 1000, steadyFrames: 2, stressFrames: 2 });
     expect(built.hw.cyclesPerFrame).toBe(960);
+    // conv2 takes 2 of its 25 taps a step (16 x 12 lanes), its rows' last steps running past the kernel.
+    expect(built.folding!.choices.map((c) => `${c.layer} ${c.pe}x${c.simd}`)).toEqual(['conv1 6x25', 'conv2 16x12', 'fc1 2x16', 'fc2 1x12', 'fc3 1x1']);
+    const use = laneUse(built.hw);
+    expect(use.macs).toBe(281_640);
+    expect(use.utilisation).toBeGreaterThanOrEqual(0.7);
     const out = `${dir}/auto`;
     writePlan(built.plan, out);
     const sim = await simulate(out);
