@@ -26,7 +26,7 @@ import type { WeightQuantOptions } from '../dsl/types.ts';
 import { constantDot, type ConstantDot } from './constantDot.ts';
 import type { AttributeTable, ChainContext, HardwareFields, LayerFile, LayerIRBase, LayerSpecBase, Parameter, Quantised, QuantiseInput } from './kind.ts';
 import { divisors, LIMITS } from './limits.ts';
-import { outputFifoDepth, simdChoices, simdLayout, windowBufferRows, windowCyclesPerFrame, type SimdLayout, type WindowGeometry } from './window.ts';
+import { outputFifoDepth, simdChoices, simdLayout, slidesWindow, windowBufferRows, windowCyclesPerFrame, type SimdLayout, type WindowGeometry } from './window.ts';
 
 // ------------------------------------------------------------------ spec
 
@@ -252,6 +252,8 @@ export interface ConvHW extends ConvIR, HardwareFields {
   readonly folding: ConvFolding;
   /** Rows held by the line buffer (ring of whole input rows). */
   readonly bufferRows: number;
+  /** The taps kept in a sliding register window (see slidesWindow). */
+  readonly slidingWindow: boolean;
   /** Depth of the output FIFO that absorbs the pipeline on back-pressure. */
   readonly fifoDepth: number;
   /** Largest shift in use (PoT): the barrel shifters' range. */
@@ -395,6 +397,7 @@ export function lowerConv(layer: ConvIR, moduleName: string): ConvHW {
     widths,
     folding,
     bufferRows: windowBufferRows(layer),
+    slidingWindow: slidesWindow(layer, layer.input, layer.output, folding.layout, folding.cyclesPerPixel),
     fifoDepth: outputFifoDepth(convPipelineLatency(dotLatency, layer.multipliers.length > 0), folding.cyclesPerPixel),
     maxShift: maxShift(layer),
     dotLatency,
@@ -485,6 +488,7 @@ export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
       ['RELU', layer.relu ? 1 : 0],
       ['R', layer.bufferRows],
       ['FIFO_DEPTH', layer.fifoDepth],
+      ['SLIDE', layer.slidingWindow ? 1 : 0],
     ] as const
   ).map(([name, value]) => ({ name, value }));
   const dotParameters: Parameter[] = (
@@ -526,7 +530,7 @@ export function emitConv(layer: ConvHW, kindLabel: string): LayerFile[] {
       simdLabel:
         layout.taps === 1
           ? `${layer.simd} of ${c} input channels`
-          : `${layout.taps} kernel taps of ${c} channel${c > 1 ? 's' : ''}, ${layout.tapsY > 1 ? `${layout.tapsY} rows` : `${layout.tapsX} of a row`}`,
+          : `${layout.taps} kernel taps of ${c} channel${c > 1 ? 's' : ''}, ${layout.tapsY > 1 ? `${layout.tapsY} rows` : `${layout.tapsX} of a row`}${layer.slidingWindow ? ', a sliding register window' : ''}`,
       storageLabel: layer.logic ? 'fixed into logic' : 'read from a ROM',
       logic: layer.logic !== undefined,
       logicSummary: layer.logic ? `${layer.logic.terms} shifted terms, ${layer.logic.adders} adders, latency ${layer.logic.latency}` : '',

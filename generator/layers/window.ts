@@ -38,6 +38,20 @@ export function windowCyclesPerFrame(input: Shape, output: Shape, cyclesPerPixel
   return Math.max(input.height * input.width, output.height * output.width * cyclesPerPixel);
 }
 
+/**
+ * Whether the window keeps its taps as a sliding register window (potgen_window's SLIDE): only
+ * for the whole window a step (SIMD = C·K·K) with stride below the kernel, where it reads S·K taps
+ * a pixel instead of K·K (LeNet-5's first conv: 5 read ports, not 25), and only where its
+ * ceil(K/S) − 1 preload cycles a row fit in the time the input takes to bring the row's S new
+ * rows, so the layer's cycles per frame stay windowCyclesPerFrame's.
+ */
+export function slidesWindow(geometry: WindowGeometry, input: Shape, output: Shape, layout: SimdLayout, cyclesPerPixel: number): boolean {
+  const { kernel: k, stride: s } = geometry;
+  if (k < 2 || s >= k || layout.tapsX !== k || layout.tapsY !== k) return false;
+  const preload = Math.ceil(k / s) - 1;
+  return output.width * cyclesPerPixel + preload <= s * input.width;
+}
+
 /** Reports a kernel larger than its padded input. */
 export function checkWindowFits(ctx: ChainContext, kernel: number, pad: number): void {
   const input = ctx.input;

@@ -39,6 +39,8 @@
 //   MB >= 0 (0: requantise by the shift alone);  0 <= SHIFT < RQW, or < RQW + MB + 1 with MB > 0;
 //   RELU 0 or 1;  AB_OUT >= 1, and >= 2 without ReLU (a signed output)
 //   R >= K and R >= K + S - 1 - PAD (line-buffer rows);  FIFO_DEPTH a power of two >= 2
+//   SLIDE 0, or 1 for the whole window a step (SIMD = C*K*K, S < K) from a sliding register
+//   window: S*K line-buffer reads a pixel, ceil(K/S) - 1 preload cycles a row (potgen_window.v)
 //   T_, TX_, TY_, CG_, F_, FB_, PB_ derived; they must keep their defaults.
 `default_nettype none
 module potgen_conv_layer #(
@@ -61,6 +63,7 @@ module potgen_conv_layer #(
     parameter integer RELU       = 1,
     parameter integer R          = 8,
     parameter integer FIFO_DEPTH = 8,
+    parameter integer SLIDE      = 0,
     // Derived; not to be overridden.
     parameter integer T_         = (SIMD > C) ? SIMD / C : 1,          // kernel taps per step
     parameter integer TX_        = (T_ < K) ? T_ : K,                  // taps per kernel row
@@ -185,7 +188,7 @@ module potgen_conv_layer #(
     wire [SIMD*AB_IN-1:0] act;
     potgen_window #(
         .H(H), .W(W), .C(C), .AB(AB_IN), .K(K), .S(S), .PAD(PAD), .SIMD(SIMD), .OUTER(PF),
-        .R(R), .FIFO_DEPTH(FIFO_DEPTH)
+        .R(R), .FIFO_DEPTH(FIFO_DEPTH), .SLIDE(SLIDE)
     ) u_window (
         .clk             (clk),
         .rst_n           (rst_n),

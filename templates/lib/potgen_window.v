@@ -36,6 +36,11 @@
 //                  step_frame_last.
 // Each tap is its own read of the line buffer in the issue cycle (one memory, T read ports); a
 // pixel's K rows are all in the ring before it starts, whatever T is.
+// SLIDE = 1 (whole window a step, T = K*K, S < K) keeps the taps as a window of registers that
+// slides along the row: a pixel's first step shifts it by S columns and reads only the S new
+// columns (S*K read ports, not K*K), and each output row starts with P = ceil(K/S) - 1 preload
+// cycles that fill the window's first columns (no step issued). It costs P cycles a row, so the
+// generator chooses it only where the engine waits for the input anyway (OW*F + P <= S*W).
 // A pixel starts only when its rows are in the ring and the consumer's output FIFO (FIFO_DEPTH,
 // occupancy fifo_count) has room for every pixel in flight; the consumer pulses pixel_done as it
 // pushes a pixel, so back-pressure never has to stop a pipeline.
@@ -46,6 +51,7 @@
 //                    map must hold the kernel: H + 2*PAD >= K, W + 2*PAD >= K
 //   SIMD >= 1        lanes per step: a divisor of C, or C * T with 1 < T < K, or C * K * m with
 //                    1 <= m <= K (T = K * m);  OUTER >= 1 window repeats per pixel
+//   SLIDE            0, or 1 with SIMD = C * K * K, K > 1 and S < K
 //   R                rows in the ring: R >= K (a pixel needs K rows at once) and
 //                    R >= K + S - 1 - PAD (the most rows released at once, at the end of a frame)
 //   FIFO_DEPTH >= 1  the consumer's FIFO depth (the credit limit)
@@ -74,6 +80,7 @@ module potgen_window #(
     parameter integer OUTER      = 1,
     parameter integer R          = 8,
     parameter integer FIFO_DEPTH = 8,
+    parameter integer SLIDE      = 0,
     // Derived; not to be overridden. F_ = OUTER * SY * SX * CG (see the header), by cases:
     // T = 1; T < K (TY = 1, TX = T); T >= K (TX = K, TY = T / K). K < 1 only avoids a division by 0.
     parameter integer OH_        = (H + 2*PAD - K) / S + 1,
@@ -123,6 +130,10 @@ module potgen_window #(
     localparam integer YB_O = (OH > 1) ? $clog2(OH) : 1;
     localparam integer YB   = $clog2(2*H + 2*W + 4*K + 4*S + 2*R + 4) + 2;  // signed row/column arithmetic
     localparam integer QB   = QB_;
+    // SLIDE: preload cycles at the start of each output row, and the first load's column.
+    localparam integer P    = (SLIDE == 1 && S > 0) ? (K + S - 1) / S - 1 : 0;
+    localparam integer PRB  = (P > 1) ? $clog2(P + 1) : 1;
+    localparam integer X0_I = -(PAD + P * S);
 
     // Constants at the widths they are compared with (part-selects keep Verilog-2001 lint clean).
     localparam integer H_I = H, W_I = W, R_I = R, S_I = S, KM1_I = K - 1, PAD_I = PAD, ONE_I = 1, ZERO_I = 0;
@@ -137,6 +148,7 @@ module potgen_window #(
     localparam signed [YB-1:0] S_S    = S_I[YB-1:0];
     localparam signed [YB-1:0] S_KM1  = KM1_I[YB-1:0];
     localparam signed [YB-1:0] S_PAD  = PAD_I[YB-1:0];
+    localparam signed [YB-1:0] S_X0   = X0_I[YB-1:0];      // a row's first column: -PAD, less the preloads'
     localparam signed [YB-1:0] S_ONE  = ONE_I[YB-1:0];
     localparam signed [YB-1:0] S_ZERO = ZERO_I[YB-1:0];
 
@@ -172,6 +184,10 @@ module potgen_window #(
         if (R < K || R < K + S - 1 - PAD) begin : g_bad_rows
             localparam integer potgen_window__R_must_be_at_least_K_and_K_plus_S_minus_1_minus_PAD = {R, K, S, PAD, $random};
             wire invalid = potgen_window__R_must_be_at_least_K_and_K_plus_S_minus_1_minus_PAD[0];
+        end
+        if (SLIDE != 0 && (SLIDE != 1 || SIMD != C * K * K || K < 2 || S >= K)) begin : g_bad_slide
+            localparam integer potgen_window__SLIDE_must_be_0_or_1_with_SIMD_C_K_K_and_S_below_K = {SLIDE, SIMD, C, K, S, $random};
+            wire invalid = potgen_window__SLIDE_must_be_0_or_1_with_SIMD_C_K_K_and_S_below_K[0];
         end
         if (FIFO_DEPTH < 1) begin : g_bad_depth
             localparam integer potgen_window__FIFO_DEPTH_must_be_at_least_1 = {FIFO_DEPTH, $random};
@@ -213,7 +229,7 @@ module potgen_window #(
     reg  [GB-1:0]        g;
     reg  [XB-1:0]        ox;
     reg  [YB_O-1:0]      oy;
-    reg  signed [YB-1:0] ox_s, oy_s;    // ox*S - PAD, oy*S - PAD
+    reg  signed [YB-1:0] ox_s, oy_s;    // ox*S - PAD (SLIDE: also the preloads' columns), oy*S - PAD
     reg  signed [YB-1:0] base_row;      // oldest row of this frame still held
     reg  [RB-1:0]        base_slot;     // its slot in the ring
 
@@ -226,7 +242,14 @@ module potgen_window #(
     reg  [QB-1:0]        pending;       // pixels started but not yet in the consumer's FIFO
     wire                 credit_ok   = ({1'b0, pending} + {1'b0, fifo_count}) < DEPTH_I[QB:0];
     wire                 at_start    = f == {FB_{1'b0}};
-    wire                 issue       = at_start ? (rows_ready && credit_ok) : 1'b1;
+    // SLIDE: a row's first pixel waits for its P preload cycles (pre counts them).
+    reg  [PRB-1:0]       pre;
+    wire                 row_first   = ox == {XB{1'b0}};
+    wire                 preloaded   = SLIDE == 0 || !row_first || pre == P[PRB-1:0];
+    wire                 preload     = SLIDE != 0 && at_start && rows_ready && !preloaded;
+    wire                 issue       = at_start ? (rows_ready && credit_ok && preloaded) : 1'b1;
+    // The cycles the taps are read: every issue; with SLIDE a pixel's first step and the preloads.
+    wire                 load        = (SLIDE == 0) ? issue : preload || (issue && at_start);
     wire                 pixel_end   = issue && (f == F_LAST[FB_-1:0]);
     wire                 frame_end   = pixel_end && (ox == OW_LAST[XB-1:0]) && (oy == OH_LAST[YB_O-1:0]);
 
@@ -251,7 +274,7 @@ module potgen_window #(
             f <= {FB_{1'b0}}; fin <= {NB{1'b0}}; p <= {PB_{1'b0}};
             ky <= {KB{1'b0}}; kx <= {KB{1'b0}}; g <= {GB{1'b0}};
             ox <= {XB{1'b0}}; oy <= {YB_O{1'b0}};
-            ox_s <= -S_PAD; oy_s <= -S_PAD;
+            ox_s <= S_X0; oy_s <= -S_PAD;
             base_row <= S_ZERO; base_slot <= {RB{1'b0}};
         end else if (issue) begin
             f   <= pixel_end ? {FB_{1'b0}} : f + 1'b1;
@@ -278,7 +301,7 @@ module potgen_window #(
                     ox_s <= ox_s + S_S;
                 end else begin
                     ox   <= {XB{1'b0}};
-                    ox_s <= -S_PAD;
+                    ox_s <= S_X0;
                     if (frame_end) begin
                         oy       <= {YB_O{1'b0}};
                         oy_s     <= -S_PAD;
@@ -291,7 +314,15 @@ module potgen_window #(
                     base_slot <= (base_sum >= R_I[RB:0]) ? base_wrap : base_sum[RB-1:0];
                 end
             end
+        end else if (preload) begin
+            ox_s <= ox_s + S_S;
         end
+    end
+
+    always @(posedge clk) begin
+        if (!rst_n)                   pre <= {PRB{1'b0}};
+        else if (preload)             pre <= pre + 1'b1;
+        else if (row_end)             pre <= {PRB{1'b0}};
     end
 
     // ---------------------------------------------------------------- reads (one cycle after issue)
@@ -302,8 +333,11 @@ module potgen_window #(
     // counts as padding; only the last step can hold one, so the test is one compare.
     reg  [T*C*AB-1:0] taps_q;
     reg  [T-1:0]      pads_q;
+    // With SLIDE the shifted taps have no read port: their bits are tied off and never read.
+    /* verilator lint_off UNUSEDSIGNAL */
     wire [T*(RB+CB)-1:0] tap_addr;  // tap t's word {slot, column} in [t*(RB+CB) +: RB+CB]
     wire [T-1:0]         tap_read;  // tap t reads this cycle (issued and not in the padding)
+    /* verilator lint_on UNUSEDSIGNAL */
     genvar dy, dx;
     generate
         for (dy = 0; dy < TY; dy = dy + 1) begin : g_row
@@ -319,12 +353,22 @@ module potgen_window #(
             for (dx = 0; dx < TX; dx = dx + 1) begin : g_tap
                 localparam integer DX_I = dx, TAP = dy * TX + dx;
                 localparam signed [YB-1:0] S_DX = DX_I[YB-1:0];
-                wire signed [YB-1:0] ix  = ix0 + S_DX;
-                wire                 col_out = (KX_LAST + dx >= K) && kx == KX_LAST[KB-1:0];
-                wire                 pad = row_pad || col_out || ix < S_ZERO || ix >= S_W;
-                assign tap_addr[TAP*(RB+CB) +: RB+CB] = {slot, ix[CB-1:0]};
-                assign tap_read[TAP] = issue && !pad;
-                always @(posedge clk) pads_q[TAP] <= pad;
+                if (SLIDE != 0 && dx < K - S) begin : g_shifted  // no read: the flag S columns to its right
+                    assign tap_addr[TAP*(RB+CB) +: RB+CB] = {(RB+CB){1'b0}};
+                    assign tap_read[TAP] = 1'b0;
+                    always @(posedge clk) if (load) pads_q[TAP] <= pads_q[TAP + S];
+                end else begin : g_read
+                    wire signed [YB-1:0] ix  = ix0 + S_DX;
+                    wire                 col_out = (KX_LAST + dx >= K) && kx == KX_LAST[KB-1:0];
+                    wire                 pad = row_pad || col_out || ix < S_ZERO || ix >= S_W;
+                    assign tap_addr[TAP*(RB+CB) +: RB+CB] = {slot, ix[CB-1:0]};
+                    assign tap_read[TAP] = load && !pad;
+                    if (SLIDE == 0) begin : g_every_cycle
+                        always @(posedge clk) pads_q[TAP] <= pad;
+                    end else begin : g_on_load
+                        always @(posedge clk) if (load) pads_q[TAP] <= pad;
+                    end
+                end
             end
         end
     endgenerate
@@ -343,8 +387,14 @@ module potgen_window #(
                 if (in_fire) buffer[{wr_slot, in_col}] <= s_axis_tdata;
             end
             for (rt = 0; rt < T; rt = rt + 1) begin : g_read
-                always @(posedge clk) begin
-                    if (tap_read[rt]) taps_q[rt*C*AB +: C*AB] <= buffer[tap_addr[rt*(RB+CB) +: RB+CB]];
+                if (SLIDE != 0 && rt % K < K - S) begin : g_shift  // SLIDE: no read port, the tap S columns on
+                    always @(posedge clk) begin
+                        if (load) taps_q[rt*C*AB +: C*AB] <= taps_q[(rt + S)*C*AB +: C*AB];
+                    end
+                end else begin : g_port
+                    always @(posedge clk) begin
+                        if (tap_read[rt]) taps_q[rt*C*AB +: C*AB] <= buffer[tap_addr[rt*(RB+CB) +: RB+CB]];
+                    end
                 end
             end
         end else begin : g_one_tap

@@ -27,13 +27,14 @@ interface WindowParams extends Params {
   readonly FIFO_DEPTH: number;
   readonly LAT: number;
   readonly FRAMES: number;
+  readonly SLIDE: number;
 }
 
 /** The testbench's defaults, with `p` over them; R defaults to the generator's 2K + 2S. */
 function windowSet(p: Partial<WindowParams>): WindowParams {
   const K = p.K ?? 3;
   const S = p.S ?? 1;
-  return { H: 5, W: 7, C: 3, AB: 8, K, S, PAD: 1, SIMD: 1, OUTER: 2, R: 2 * K + 2 * S, FIFO_DEPTH: 4, LAT: 2, FRAMES: 4, ...p };
+  return { H: 5, W: 7, C: 3, AB: 8, K, S, PAD: 1, SIMD: 1, OUTER: 2, R: 2 * K + 2 * S, FIFO_DEPTH: 4, LAT: 2, FRAMES: 4, SLIDE: 0, ...p };
 }
 
 /** The smallest ring the window accepts: R >= K and R >= K + S - 1 - PAD. */
@@ -91,6 +92,13 @@ const sets: WindowParams[] = [
   windowSet({ H: 12, W: 12, C: 1, SIMD: 10, K: 5, S: 1, PAD: 2, OUTER: 2, FRAMES: 2 }), // 29: K=5, T=10: two rows, then one and one past
   windowSet({ H: 7, W: 6, C: 3, SIMD: 18, K: 3, S: 2, PAD: 1, OUTER: 1, LAT: 0 }), // 30: K=3, T=6: two rows, then one
   windowSet({ H: 6, W: 7, C: 1, SIMD: 12, K: 4, S: 1, PAD: 0, OUTER: 3, R: minRows({ K: 4, S: 1, PAD: 0 }) }), // 31: K=4, T=12: three rows, then one
+  // SLIDE: the whole window a step from a register window that slides along the row (S*K read ports).
+  windowSet({ H: 28, W: 28, C: 1, SIMD: 25, K: 5, S: 1, PAD: 0, OUTER: 1, FRAMES: 2, SLIDE: 1 }), // 32: LeNet's first conv
+  windowSet({ C: 2, SIMD: 18, K: 3, S: 1, PAD: 1, OUTER: 2, SLIDE: 1 }), // 33: padded, two steps a pixel
+  windowSet({ H: 9, W: 8, C: 1, SIMD: 25, K: 5, S: 2, PAD: 2, OUTER: 1, R: minRows({ K: 5, S: 2, PAD: 2 }), SLIDE: 1 }), // 34: stride 2: 2 preloads a row
+  windowSet({ H: 7, W: 6, C: 3, SIMD: 27, K: 3, S: 2, PAD: 0, OUTER: 3, LAT: 5, SLIDE: 1 }), // 35: stride 2, one preload
+  windowSet({ H: 4, W: 4, C: 2, SIMD: 32, K: 4, S: 1, PAD: 0, OUTER: 2, R: 4, FRAMES: 6, SLIDE: 1 }), // 36: the kernel as large as the map
+  windowSet({ H: 6, W: 9, C: 1, SIMD: 9, K: 3, S: 1, PAD: 2, OUTER: 1, FIFO_DEPTH: 1, R: minRows({ K: 3, S: 1, PAD: 2 }), SLIDE: 1 }), // 37: the widest padding, one credit
 ];
 
 const mutations = [
@@ -144,6 +152,27 @@ const mutations = [
     sets: [sets[23]!, sets[22]!],
   },
   {
+    name: 'a sliding window preloaded one column short',
+    file: 'potgen_window.v',
+    from: 'localparam integer P    = (SLIDE == 1 && S > 0) ? (K + S - 1) / S - 1 : 0;',
+    to: 'localparam integer P    = (SLIDE == 1 && S > 0) ? (K + S - 1) / S - 2 : 0;',
+    sets: [sets[33]!, sets[35]!],
+  },
+  {
+    name: 'a sliding window shifted one column short',
+    file: 'potgen_window.v',
+    from: 'taps_q[(rt + S)*C*AB +: C*AB]',
+    to: "taps_q[(rt + S - 1)*C*AB +: C*AB]",
+    sets: [sets[34]!, sets[32]!],
+  },
+  {
+    name: "a sliding window's padding flags left in place",
+    file: 'potgen_window.v',
+    from: 'pads_q[TAP] <= pads_q[TAP + S];',
+    to: 'pads_q[TAP] <= pads_q[TAP];',
+    sets: [sets[33]!, sets[37]!],
+  },
+  {
     name: "a tap's padding test blind to its row",
     file: 'potgen_window.v',
     from: 'pad = row_pad || col_out ||',
@@ -186,6 +215,10 @@ describe.concurrent('potgen_window', () => {
     for (const k of [3, 5]) expect(sets.some((p) => p.K === k && taps(p) > 1 && taps(p) < k && k % taps(p) !== 0)).toBe(true);
     for (const k of [3, 5]) expect(sets.some((p) => p.K === k && taps(p) > k && k % (taps(p) / k) !== 0)).toBe(true);
     expect(sets.some((p) => p.C > 1 && taps(p) > 1 && p.K % taps(p) !== 0 && p.OUTER > 1)).toBe(true);
+    // SLIDE: strides 1 and 2, padding, several steps a pixel, the kernel as large as the map.
+    for (const s of [1, 2]) expect(sets.some((p) => p.SLIDE === 1 && p.S === s)).toBe(true);
+    expect(sets.some((p) => p.SLIDE === 1 && p.PAD > 0 && p.OUTER > 1)).toBe(true);
+    expect(sets.some((p) => p.SLIDE === 1 && p.K === p.H && p.K === p.W)).toBe(true);
     for (const p of sets) {
       const t = taps(p);
       const valid = p.SIMD <= p.C ? p.C % p.SIMD === 0 : p.SIMD % p.C === 0 && (t < p.K || (t % p.K === 0 && t / p.K <= p.K));

@@ -56,6 +56,9 @@ export const CASES: readonly Case[] = [
   c('taps_k5_row_same', [9, 9, 1], { outChannels: 2, kernel: 5, padding: 'same', pe: 2, simd: 5, weights: pot({ bits: 5 }) }),
   c('taps_k3_c2_s2', [9, 9, 2], { outChannels: 4, kernel: 3, stride: 2, padding: 'same', pe: 4, simd: 18, weights: uniform({ bits: 4, scale: 'channel' }) }),
   c('taps_k3_c3_row_u8', [7, 7, 3], { outChannels: 4, kernel: 3, pe: 2, simd: 9, weights: uniform({ bits: 8 }) }),
+  // The whole window a step where the input is the slower side: a sliding register window (S*K reads a pixel).
+  c('taps_k5_sliding', [12, 12, 1], { outChannels: 6, kernel: 5, pe: 6, simd: 25, weights: pot({ bits: 4 }) }),
+  c('taps_k3_c2_sliding_u8', [8, 8, 2], { outChannels: 4, kernel: 3, pe: 4, simd: 18, weights: uniform({ bits: 8 }) }),
   // Taps a step not dividing the kernel: a row's (or the kernel's) last step runs past it.
   c('taps_k5_c6_two', [8, 8, 6], { outChannels: 8, kernel: 5, pe: 4, simd: 12, weights: pot({ bits: 4 }) }),
   c('taps_k3_two_same_u8', [8, 8, 1], { outChannels: 4, kernel: 3, padding: 'same', pe: 2, simd: 2, weights: uniform({ bits: 8 }) }),

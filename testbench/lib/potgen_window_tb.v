@@ -47,6 +47,7 @@ module potgen_window_tb;
     parameter integer FIFO_DEPTH = 4;
     parameter integer LAT        = 2;        // cycles from a pixel's last step to its pixel_done, 0..15
     parameter integer FRAMES     = 4;
+    parameter integer SLIDE      = 0;        // the window's sliding register window (same steps, other timing)
 
     localparam integer OH       = (H + 2*PAD - K) / S + 1;
     localparam integer OW       = (W + 2*PAD - K) / S + 1;
@@ -60,7 +61,7 @@ module potgen_window_tb;
     localparam integer QB       = $clog2(FIFO_DEPTH) + 1;
     localparam integer STEPS    = FRAMES * OH * OW * F;
     localparam integer BEATS    = FRAMES * H * W;
-    localparam integer WATCHDOG = 20 * FRAMES * (H * W + OH * OW * (F + 8)) + 2000;  // cycles
+    localparam integer WATCHDOG = 20 * FRAMES * (H * W + OH * (OW * (F + 8) + K)) + 2000;  // cycles
     localparam integer SHOW_FAILURES = 10;
 
     reg clk = 1'b0;
@@ -81,7 +82,7 @@ module potgen_window_tb;
 
     potgen_window #(
         .H(H), .W(W), .C(C), .AB(AB), .K(K), .S(S), .PAD(PAD), .SIMD(SIMD), .OUTER(OUTER),
-        .R(R), .FIFO_DEPTH(FIFO_DEPTH)
+        .R(R), .FIFO_DEPTH(FIFO_DEPTH), .SLIDE(SLIDE)
     ) dut (
         .clk             (clk),
         .rst_n           (rst_n),
