@@ -79,6 +79,20 @@ function parseCount(min: number) {
   };
 }
 
+/** `--quant a,b,...` of explore: each as parseQuant takes it. */
+function parseQuantList(value: string): QuantVariant[] {
+  return value.split(',').map((s) => parseQuant(s.trim()));
+}
+
+/** `--targets a,b,...`: whole numbers of cycles per inference, each at least 1. */
+function parseTargets(value: string): number[] {
+  const targets = value.split(',').map((s) => Number(s.trim()));
+  if (!value.trim() || targets.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new InvalidArgumentError('It must be a comma-separated list of whole numbers of cycles per inference, each at least 1, e.g. 500,1000,4000.');
+  }
+  return targets;
+}
+
 /** The command tree, writing to `io`. */
 function program(io: CliIo): Command {
   const line = (text = ''): void => io.out(`${text}\n`);
@@ -332,6 +346,93 @@ function program(io: CliIo): Command {
       line(`written: ${result.files.map((f) => displayPath(f)).join(', ')}`);
       line(`took ${result.seconds.total.toFixed(0)} s (accuracy ${result.seconds.accuracy.toFixed(0)} s, synthesis and activity ${result.seconds.hardware.toFixed(0)} s)`);
     });
+
+  root
+    .command('explore')
+    .description('Sweep cycles per inference: fold the network for a series of targets, measure every point (resources, cycles, energy) and mark the Pareto fronts.')
+    .argument('[model]', 'the TypeScript model file (not needed with --collect)')
+    .option('-o, --out <dir>', 'folder for explore.md, explore.json, explore.html and points/<label>/ (default: rtl-out/<design name>-explore)')
+    .option('--quant <list>', "comma-separated weight quantisations, each as build's --quant takes it, e.g. pot:4,uniform:8 (default: the model file's own)", parseQuantList)
+    .option('--points <n>', 'targets per variant: a geometric series from the fewest cycles any folding reaches to the slowest folding\'s cycles (default: 10)', parseCount(1))
+    .addOption(new Option('--targets <list>', 'comma-separated targets of cycles per inference instead of the series, e.g. 500,1000,4000').argParser(parseTargets).conflicts('points'))
+    .option('--jobs <n>', 'points measured at once on this machine', parseCount(1), 2)
+    .addOption(new Option('--point <i>', 'measure only point i of the plan (0-based, as explore-jobs.json numbers them) and write its points/<label>/result.json').argParser(parseCount(0)).conflicts('emitJobs'))
+    .option('--emit-jobs [dir]', 'measure nothing: write explore-jobs.json, a Slurm array script explore.slurm and a GitHub Actions workflow explore-matrix.yml into dir (default: the --out folder, which the tasks write into)')
+    .addOption(new Option('--collect <dir>', 'merge the points/<label>/result.json files under dir into explore.md, .json and .html').conflicts(['point', 'emitJobs', 'quant', 'points', 'targets', 'out']))
+    .option('--allow-missing', 'with --collect: write the reports even when some planned points have no result yet')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'A point is a quantisation variant folded for a target: every weighted layer takes the fewest',
+        'multiply lanes (PE x SIMD) that meet the target, as build --target-cycles chooses them. Targets',
+        'that give a folding another point already has are measured once (the lowest target is kept);',
+        'targets no folding reaches are listed, not measured. Each point is built into',
+        '<out>/points/<label>/design, synthesised with Yosys and simulated at gate level over one frame of',
+        'the same test images, as potgen compare measures a variant; its figures go to',
+        '<out>/points/<label>/result.json. The reports mark the Pareto fronts of cycles against LUT, DSP',
+        'and energy: points no other point beats in both. explore.json depends only on the inputs.',
+        '',
+        'Off this machine: --emit-jobs writes a job list, a Slurm array script (one task per point; it',
+        'also runs under bash with SLURM_ARRAY_TASK_ID set) and a GitHub Actions matrix workflow. Each',
+        'task runs potgen explore <model> --out <out> --point <i> with the same options; then',
+        '--collect <out> writes the same reports a local run would, and fails, listing them, when points',
+        'are missing (unless --allow-missing).',
+        '',
+        'Example:',
+        '  potgen explore examples/lenet5/lenet5_auto.ts --quant pot:4 --points 10 -o rtl-out/lenet-explore',
+        '  potgen explore examples/lenet5/lenet5_auto.ts --quant pot:4,uniform:8 --targets 1000,4000,16000',
+        '  potgen explore examples/lenet5/lenet5_auto.ts --quant pot:4 --emit-jobs -o /shared/lenet-explore',
+        '  sbatch /shared/lenet-explore/explore.slurm   # then: potgen explore --collect /shared/lenet-explore',
+      ].join('\n'),
+    )
+    .action(
+      async (
+        model: string | undefined,
+        opts: { out?: string; quant?: QuantVariant[]; points?: number; targets?: number[]; jobs: number; point?: number; emitJobs?: string | true; collect?: string; allowMissing?: boolean },
+      ) => {
+        const { runExplore, collectExplore } = await import('../explore/runExplore.ts');
+        const started = performance.now();
+        const progress = (m: string): void => step(`${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s  ${m}`);
+        if (opts.allowMissing && opts.collect === undefined) throw new PotgenError('--allow-missing goes with --collect <dir>.');
+        if (opts.collect === undefined && model === undefined) {
+          // `--emit-jobs model.ts` reads the model as the folder: its value is optional.
+          const hint = typeof opts.emitJobs === 'string' && /\.m?ts$/.test(opts.emitJobs) ? ` (--emit-jobs took ${opts.emitJobs} as its folder: put the model before it)` : '';
+          throw new PotgenError(`Name the model file to explore (potgen explore <model>), or --collect <dir> to merge measured points${hint}.`);
+        }
+        if (opts.collect !== undefined && model !== undefined) progress(`--collect reads the plan from the results; ${model} is not loaded`);
+        const outcome =
+          opts.collect !== undefined
+            ? await collectExplore(opts.collect, { ...(opts.allowMissing ? { allowMissing: true } : {}), progress })
+            : await runExplore(model!, {
+                  ...(opts.out !== undefined ? { out: opts.out } : {}),
+                  ...(opts.quant ? { variants: opts.quant } : {}),
+                  ...(opts.points !== undefined ? { points: opts.points } : {}),
+                  ...(opts.targets ? { targets: opts.targets } : {}),
+                  jobs: opts.jobs,
+                  ...(opts.point !== undefined ? { point: opts.point } : {}),
+                  ...(opts.emitJobs !== undefined ? { emitJobs: opts.emitJobs } : {}),
+                  progress,
+                });
+        if (outcome.kind === 'jobs') {
+          const n = outcome.plan.points.length;
+          line(`${outcome.plan.design}: ${n} point${n === 1 ? '' : 's'} planned, nothing measured; job files written: ${outcome.files.map((f) => displayPath(f)).join(', ')}`);
+          line(`  Slurm: sbatch ${displayPath(outcome.files.find((f) => f.endsWith('.slurm'))!)}`);
+          line(`  then:  potgen explore --collect ${displayPath(outcome.out)}`);
+          return;
+        }
+        if (outcome.kind === 'point') {
+          const p = outcome.point;
+          line(`${p.label}: ${p.cycles} cycles, ${p.luts} LUT, ${p.dsp} DSP, ${p.energyNanojoules.toFixed(2)} nJ per inference; written ${displayPath(outcome.files[0]!)}`);
+          return;
+        }
+        const { markdownTable, reportNotes } = await import('../explore/report.ts');
+        line(markdownTable(outcome.report));
+        line();
+        for (const note of reportNotes(outcome.report)) line(note);
+        line(`written: ${outcome.files.map((f) => displayPath(f)).join(', ')}`);
+      },
+    );
 
   root
     .command('synth')
