@@ -8,7 +8,11 @@ import { conv2d, dense, flatten, maxPool2d, network, randomWeights } from '../..
 import type { Conv2dOptions, DenseOptions } from '../../generator/dsl/types.ts';
 import { noLocations } from '../../generator/load/locations.ts';
 import { buildNetwork, compileNetwork, prepareNetwork } from '../../generator/pipeline/buildDesign.ts';
-import { autoFold } from '../../generator/passes/autoFold.ts';
+import { autoFold, loadLaneCosts } from '../../generator/passes/autoFold.ts';
+import type { ConvIR } from '../../generator/layers/convEngine.ts';
+import { kindOf } from '../../generator/layers/registry.ts';
+import { simdChoices, simdLayout, windowCyclesPerFrame } from '../../generator/layers/window.ts';
+import { loadModel } from '../../generator/load/loadModel.ts';
 import { simulate } from '../../generator/run/simulate.ts';
 import { buildInto, tempDir } from '../support/designs.ts';
 
@@ -142,5 +146,47 @@ describe('an auto-folded design', () => {
     const sim = await simulate(built.out);
     expect(sim.ok).toBe(true);
     expect(sim.measuredCyclesPerFrame).toEqual([64]);
+  });
+});
+
+describe("against FINN's SetFolding rule", () => {
+  // FINN's SetFolding (finn/transformation/fpgadataflow/set_folding.py) folds a matrix-vector unit
+  // greedily: SIMD through the divisors of the fan-in, ascending, at PE 1, until the target is met
+  // (or the weight stream passes mvau_wwidth_max bits, 36 by default); then PE through the divisors
+  // of the outputs until it is met. Here the same rule over the SIMD values potgen_window takes
+  // that divide the fan-in, with no width cap (the cap stops LeNet-5's conv1 at SIMD 5: 2,880 cycles).
+  const loaded = loadModel('examples/lenet5/lenet5_auto.ts');
+  const prepared = prepareNetwork(loaded.network, loaded.locator, loaded.file, { steadyFrames: 2, stressFrames: 0 });
+  const ir = compileNetwork(prepared).ir;
+  const weighted = ir.layers.filter((l) => kindOf(l).weighted) as ConvIR[];
+  const cycles = (l: ConvIR, pe: number, simd: number): number =>
+    windowCyclesPerFrame(l.input, l.output, (l.output.channels / pe) * simdLayout(simd, l.input.channels, l.kernel)!.steps);
+  const divisors = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+  function greedy(l: ConvIR, target: number): number {
+    const fanIn = l.kernel * l.kernel * l.input.channels;
+    let simd = 1;
+    for (const s of simdChoices(l.input.channels, l.kernel).filter((s) => fanIn % s === 0)) {
+      simd = s;
+      if (cycles(l, 1, simd) <= target) break;
+    }
+    let pe = 1;
+    for (const p of divisors(l.output.channels)) {
+      pe = p;
+      if (cycles(l, pe, simd) <= target) break;
+    }
+    expect(cycles(l, pe, simd), `${l.name} at ${target}`).toBeLessThanOrEqual(target);
+    return pe * simd;
+  }
+
+  it('meets the same LeNet-5 targets with fewer lanes', () => {
+    const lanes = [1000, 2000, 4000, 16000].map((target) => {
+      const ours = autoFold(ir, { cycles: target }, prepared.explicitFolding, loadLaneCosts()).choices.reduce((s, c) => s + c.lanes, 0);
+      const finn = weighted.reduce((s, l) => s + greedy(l, target), 0);
+      expect(ours, `target ${target}`).toBeLessThan(finn);
+      return [target, ours, finn];
+    });
+    // At 1,000: conv2 takes 16 x 12 (192 lanes; SIMD 12 does not divide its fan-in of 150), where the
+    // rule's SIMD 150 at PE 1 takes 1,024 cycles and then PE 2 (300 lanes).
+    expect(lanes[0]).toEqual([1000, 387, 495]);
   });
 });
