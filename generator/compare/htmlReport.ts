@@ -5,6 +5,7 @@
  */
 import type { ComparisonTable } from './table.ts';
 import { mainTable } from './table.ts';
+import { escapeHtml, renderSvg } from '../report/html.ts';
 
 /** One scatter plot of the variants: `y` against energy per inference, points labelled by variant. */
 function scatterSpec(t: ComparisonTable, y: { field: 'accuracy' | 'luts'; title: string }): Record<string, unknown> {
@@ -45,21 +46,6 @@ function pruningSpec(t: ComparisonTable): Record<string, unknown> {
     },
     config: { font: 'sans-serif', view: { stroke: '#ccc' } },
   };
-}
-
-/** Renders a Vega-Lite specification to SVG text without a browser or a canvas. */
-async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
-  const view = new vega.View(vega.parse(vegaLite.compile(spec as never).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 /** The Markdown table as an HTML table (the same cells, so the page and compare.md agree). */

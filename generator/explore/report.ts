@@ -5,6 +5,7 @@
  */
 import type { EnergyCoefficients } from '../energy/model.ts';
 import { FRONT_METRICS, paretoFront, type FrontMetric } from './pareto.ts';
+import { escapeHtml, renderSvg } from '../report/html.ts';
 import type { ExplorePlan, LayerFolding, PlannedPoint } from './plan.ts';
 
 /** What one point measured: its result.json holds it beside the plan. */
@@ -169,21 +170,6 @@ function frontSpec(r: ExploreReport, metric: (typeof FRONT_METRICS)[number], tit
     ],
     config: { font: 'sans-serif', view: { stroke: '#ccc' } },
   };
-}
-
-/** Renders a Vega-Lite specification to SVG text without a browser or a canvas. */
-async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
-  const view = new vega.View(vega.parse(vegaLite.compile(spec as never).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 /** explore.html: the table, its notes and the plots, with no script. */
