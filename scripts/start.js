@@ -118,6 +118,7 @@ Simulation (every output checked against the bit-exact reference model, under ${
   uniform 4-bit  ${checks(uniSim).padEnd(20)} ${measured(uniSim)} cycles per inference measured, ${cycles(uni)} analytic
 
 Designs: rtl-out/lenet5 and rtl-out/lenet5_uniform4 (rtl/, tb/, vivado/, driver/, potgen.json).
-Next: npx potgen synth rtl-out/lenet5   (Yosys resources for UltraScale+, about 80 s)
+Next: npx potgen synth rtl-out/lenet5   (Yosys resources for UltraScale+, about 2 minutes)
       npx potgen vivado rtl-out/lenet5  (with Vivado on the PATH: out-of-context reports; --bitstream for the ZCU104)
+      npx potgen build examples/lenet5/lenet5_auto.ts --target-cycles 1000   (potgen sizes the arrays: 960 cycles, 15x faster)
 `);
