@@ -5,7 +5,7 @@
  */
 import type { ComparisonTable } from './table.ts';
 import { mainTable } from './table.ts';
-import { escapeHtml, renderSvg } from '../report/html.ts';
+import { escapeHtml, htmlPage, renderSvg } from '../report/html.ts';
 
 /** One scatter plot of the variants: `y` against energy per inference, points labelled by variant. */
 function scatterSpec(t: ComparisonTable, y: { field: 'accuracy' | 'luts'; title: string }): Record<string, unknown> {
@@ -77,27 +77,9 @@ export async function htmlReport(t: ComparisonTable, method: string): Promise<st
   if (t.pruningCurves?.length) {
     plots.push(`<figure>${await renderSvg(pruningSpec(t))}<figcaption>Accuracy against sparsity, PoT weights pruned by whole levels</figcaption></figure>`);
   }
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>potgen compare: ${escapeHtml(t.design)}</title>
-<style>
-body { font-family: sans-serif; margin: 2em; color: #222; }
-table { border-collapse: collapse; font-size: 14px; }
-th, td { border-bottom: 1px solid #ddd; padding: 4px 10px; }
-.n { text-align: right; font-variant-numeric: tabular-nums; }
-figure { display: inline-block; margin: 1em 2em 1em 0; }
-figcaption { text-align: center; font-size: 13px; color: #555; }
-p { max-width: 60em; line-height: 1.4; }
-</style>
-</head>
-<body>
-<h1>${escapeHtml(t.design)}: power-of-two beside uniform</h1>
-${htmlTable(t)}
-<p>${escapeHtml(method)}</p>
-${plots.join('\n')}
-</body>
-</html>
-`;
+  return htmlPage({
+    title: `potgen compare: ${t.design}`,
+    heading: `${t.design}: power-of-two beside uniform`,
+    sections: [htmlTable(t), `<p>${escapeHtml(method)}</p>`, plots.join('\n')],
+  });
 }

@@ -8,7 +8,7 @@
  * energy estimate from them. Nothing in the table is typed in: every figure is measured in the
  * run (or read back from the content-hash cache of an identical earlier run).
  */
-import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FeatureMap } from '../core/shapes.ts';
@@ -18,6 +18,9 @@ import { loadModel } from '../load/loadModel.ts';
 import { buildPrepared, prepareNetwork, type PreparedNetwork } from '../pipeline/buildDesign.ts';
 import { floatAccuracy, integerAccuracy, variantLabel, weightSparsity } from '../report/accuracy.ts';
 import { writePlan } from '../write/writePlan.ts';
+import { writeWhole } from '../write/writeWhole.ts';
+import { pool } from '../core/pool.ts';
+import { folderName } from '../core/paths.ts';
 import { comparisonTable, toMarkdown, type ComparisonTable, type PruningCurve, type VariantFigures } from './table.ts';
 import { htmlReport } from './htmlReport.ts';
 import { compileNetwork } from '../pipeline/buildDesign.ts';
@@ -69,31 +72,6 @@ export interface CompareResult {
   readonly seconds: { readonly accuracy: number; readonly hardware: number; readonly total: number };
 }
 
-/** A label that is also a folder name. */
-function folderName(label: string): string {
-  return label.replace(/[^A-Za-z0-9._-]+/g, '-');
-}
-
-/** Runs `work` over `items` with at most `jobs` at once, keeping the items' order in the results. */
-async function pool<T, R>(items: readonly T[], jobs: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
-  return results;
-}
-
-/** Writes a text file whole or not at all: a temporary sibling renamed into place. */
-function writeWhole(file: string, text: string): void {
-  const partial = `${file}.partial-${process.pid}`;
-  writeFileSync(partial, text);
-  renameSync(partial, file);
-}
 
 /** The pruning targets of a curve: 0 to 90% in steps of 10. */
 export const PRUNING_TARGETS: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
@@ -165,7 +143,7 @@ export async function runCompare(modelPath: string, options: CompareOptions): Pr
   });
 
   const hardwareStarted = performance.now();
-  const measurements = await pool(builds, options.jobs ?? 2, async ({ label, directory, sparsity }) => {
+  const measured = await pool(builds, options.jobs ?? 2, async ({ label, directory, sparsity }) => {
     const activity = await measureActivity(directory, {
       ...(options.saif ? { saif: true } : {}),
       progress: (m: string) => progress(`${label}: ${m}`),
@@ -174,6 +152,9 @@ export async function runCompare(modelPath: string, options: CompareOptions): Pr
     progress(`${label}: ${(energy.totalPicojoules / 1000).toFixed(2)} nJ per inference${activity.cached ? ' (cached)' : ''}`);
     return { label, directory, sparsity, activity, energy };
   });
+  // Every variant has finished; the first to fail (in the variants' order) says why.
+  if (measured.failures.length) throw measured.failures[0]!.error;
+  const measurements = measured.results as VariantMeasurement[];
   const hardwareSeconds = (performance.now() - hardwareStarted) / 1000;
 
   const base = measurements.find((m) => m.label === baseline)!;

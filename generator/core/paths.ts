@@ -40,3 +40,8 @@ export function sourceName(file: string): string {
     if (path.dirname(dir) === dir) return path.basename(abs);
   }
 }
+
+/** A label (a variant, a point) as a folder name: anything but letters, digits, '.', '_', '-' becomes '-'. */
+export function folderName(label: string): string {
+  return label.replace(/[^A-Za-z0-9._-]+/g, '-');
+}

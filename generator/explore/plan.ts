@@ -9,11 +9,11 @@ import type { QuantVariant } from '../dsl/types.ts';
 import type { NetworkIR, NetworkSpec } from '../ir/types.ts';
 import type { WeightedSpec } from '../layers/convEngine.ts';
 import { kindOf } from '../layers/registry.ts';
-import { autoFold, loadLaneCosts, type ExplicitFolding, type FoldResult, type LaneCost } from '../passes/autoFold.ts';
+import { autoFold, fastestCycles, loadLaneCosts, type ExplicitFolding, type FoldResult, type LaneCost } from '../passes/autoFold.ts';
 import { compileNetwork, DEFAULT_FRAMES, testImageCandidates, type PreparedNetwork } from '../pipeline/buildDesign.ts';
 import { chooseStimulus } from '../reference/stimulus.ts';
 import { variantLabel } from '../report/accuracy.ts';
-import { folderName } from './files.ts';
+import { folderName } from '../core/paths.ts';
 
 /** Targets per variant when none are given. */
 export const DEFAULT_POINTS = 10;
@@ -105,33 +105,12 @@ export function geometricTargets(fastest: number, slowest: number, count: number
   return [...new Set(targets)].sort((a, b) => a - b);
 }
 
-/** Whether autoFold finds a folding within `target`; any other error is not ours to hide. */
-function reaches(fold: (target: number) => FoldResult, target: number): boolean {
-  try {
-    fold(target);
-    return true;
-  } catch (e) {
-    if (e instanceof PotgenError) return false;
-    throw e;
-  }
-}
-
 /**
- * The fewest cycles per inference any folding reaches and the slowest folding's: the slowest is
- * every layer at its fewest lanes (target Infinity); the fastest is found by bisection, since a
- * target is reachable exactly when it is at least every layer's own fastest.
+ * The fewest cycles per inference any folding reaches and the slowest folding's: every layer at
+ * its fewest lanes (target Infinity).
  */
 export function foldRange(ir: NetworkIR, explicit: ReadonlyMap<string, ExplicitFolding>, costs: Readonly<Record<string, LaneCost>>): { fastest: number; slowest: number } {
-  const fold = (target: number): FoldResult => autoFold(ir, { cycles: target }, explicit, costs);
-  const slowest = fold(Infinity).cyclesPerFrame;
-  let low = 1;
-  let high = slowest;
-  while (low < high) {
-    const mid = Math.floor((low + high) / 2);
-    if (reaches(fold, mid)) high = mid;
-    else low = mid + 1;
-  }
-  return { fastest: low, slowest };
+  return { fastest: fastestCycles(ir, explicit), slowest: autoFold(ir, { cycles: Infinity }, explicit, costs).cyclesPerFrame };
 }
 
 /** The folding as a key: two candidates with equal keys build the same hardware. */
@@ -208,6 +187,7 @@ export function planExplore(prepared: PreparedNetwork, options: PlanOptions = {}
   const ranges: { quant: string; fastest: number; slowest: number }[] = [];
   const candidates: Candidate[] = [];
   const impossible: ImpossibleTarget[] = [];
+  const given = options.targets ? [...new Set(options.targets)].sort((a, b) => a - b) : undefined;
   variants.forEach((q, i) => {
     const quant = labels[i]!;
     progress(`planning ${quant}: quantising`);
@@ -215,7 +195,7 @@ export function planExplore(prepared: PreparedNetwork, options: PlanOptions = {}
     irs.push(ir);
     const range = foldRange(ir, prepared.explicitFolding, costs);
     ranges.push({ quant, ...range });
-    const targets = options.targets ? [...new Set(options.targets)].sort((a, b) => a - b) : geometricTargets(range.fastest, range.slowest, points);
+    const targets = given ?? geometricTargets(range.fastest, range.slowest, points);
     progress(`planning ${quant}: foldings reach ${range.fastest} to ${range.slowest} cycles per inference; targets ${targets.join(', ')}`);
     for (const target of targets) {
       let folded: FoldResult;
@@ -245,7 +225,7 @@ export function planExplore(prepared: PreparedNetwork, options: PlanOptions = {}
     design: prepared.spec.name,
     model: prepared.source,
     variants: labels,
-    targets: options.targets ? { list: [...new Set(options.targets)].sort((a, b) => a - b) } : { series: points },
+    targets: given ? { list: given } : { series: points },
     ranges,
     points: kept.map((c, index) => ({ index, label: pointLabel(c.quant, c.target), ...c })),
     merged,

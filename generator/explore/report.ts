@@ -5,7 +5,7 @@
  */
 import type { EnergyCoefficients } from '../energy/model.ts';
 import { FRONT_METRICS, paretoFront, type FrontMetric } from './pareto.ts';
-import { escapeHtml, renderSvg } from '../report/html.ts';
+import { escapeHtml, htmlPage, renderSvg } from '../report/html.ts';
 import type { ExplorePlan, LayerFolding, PlannedPoint } from './plan.ts';
 
 /** What one point measured: its result.json holds it beside the plan. */
@@ -191,33 +191,12 @@ export async function toHtml(r: ExploreReport, method: string): Promise<string> 
       plots.push(`<figure>${await renderSvg(frontSpec(r, metric, titles[metric.key]))}<figcaption>${escapeHtml(titles[metric.key])} against cycles per inference; the dashed line joins the Pareto front</figcaption></figure>`);
     }
   }
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>potgen explore: ${escapeHtml(r.design)}</title>
-<style>
-body { font-family: sans-serif; margin: 2em; color: #222; }
-table { border-collapse: collapse; font-size: 14px; }
-th, td { border-bottom: 1px solid #ddd; padding: 4px 10px; }
-tr.front td:first-child { font-weight: bold; }
-.n { text-align: right; font-variant-numeric: tabular-nums; }
-figure { display: inline-block; margin: 1em 2em 1em 0; }
-figcaption { text-align: center; font-size: 13px; color: #555; }
-p { max-width: 60em; line-height: 1.4; }
-</style>
-</head>
-<body>
-<h1>${escapeHtml(r.design)}: cycles against resources and energy</h1>
-${table}
-${reportNotes(r)
-  .map((n) => `<p>${escapeHtml(n)}</p>`)
-  .join('\n')}
-<p>${escapeHtml(method)}</p>
-${plots.join('\n')}
-</body>
-</html>
-`;
+  return htmlPage({
+    title: `potgen explore: ${r.design}`,
+    heading: `${r.design}: cycles against resources and energy`,
+    extraStyle: ['tr.front td:first-child { font-weight: bold; }'],
+    sections: [table, reportNotes(r).map((n) => `<p>${escapeHtml(n)}</p>`).join('\n'), `<p>${escapeHtml(method)}</p>`, plots.join('\n')],
+  });
 }
 
 /** How the figures were obtained, printed under every table. */

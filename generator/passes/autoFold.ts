@@ -44,12 +44,6 @@ function divisors(n: number): number[] {
   return out;
 }
 
-/** A weighted layer's cycles per inference at (pe, simd). */
-function foldedCycles(layer: ConvIR, pe: number, simd: number): number {
-  const layout = simdLayout(simd, layer.input.channels, layer.kernel);
-  if (!layout) throw new RangeError(`simd ${simd} does not fit layer ${layer.name}`);
-  return windowCyclesPerFrame(layer.input, layer.output, (layer.output.channels / pe) * layout.steps);
-}
 
 /** Per-lane and per-layer LUT cost of a conv layer for one quantisation (`pot:4`, `uniform:8`, ...). */
 export interface LaneCost {
@@ -107,12 +101,14 @@ function foldLayer(conv: ConvIR, target: number, given: ExplicitFolding): { best
   const simds = fixed || given.simd ? [conv.simd] : simdChoices(conv.input.channels, conv.kernel);
   let best: Choice | undefined;
   let fastest = Infinity;
-  for (const pe of pes) {
-    for (const simd of simds) {
-      const cycles = foldedCycles(conv, pe, simd);
+  for (const simd of simds) {
+    const layout = simdLayout(simd, conv.input.channels, conv.kernel);
+    if (!layout) throw new RangeError(`simd ${simd} does not fit layer ${conv.name}`);
+    for (const pe of pes) {
+      const cycles = windowCyclesPerFrame(conv.input, conv.output, (conv.output.channels / pe) * layout.steps);
       fastest = Math.min(fastest, cycles);
       if (cycles > target) continue;
-      const c = { pe, simd, lanes: pe * simd, taps: simdLayout(simd, conv.input.channels, conv.kernel)!.taps, cycles };
+      const c = { pe, simd, lanes: pe * simd, taps: layout.taps, cycles };
       if (!best || c.lanes < best.lanes || (c.lanes === best.lanes && (c.taps < best.taps || (c.taps === best.taps && (c.cycles > best.cycles || (c.cycles === best.cycles && c.pe < best.pe)))))) best = c;
     }
   }
@@ -122,6 +118,19 @@ function foldLayer(conv: ConvIR, target: number, given: ExplicitFolding): { best
 /** The cycles per inference of the layers without lanes (pooling, arg-max): no folding changes them. */
 function fixedCycles(ir: NetworkIR): Map<string, number> {
   return new Map(ir.layers.filter((l) => !kindOf(l).weighted).map((l) => [l.name, kindOf(l).lower(l, l.name).cyclesPerFrame]));
+}
+
+/** The fewest cycles per inference any folding reaches: the slowest of each layer's own fastest. */
+function fastestOf(ir: NetworkIR, explicit: ReadonlyMap<string, ExplicitFolding>, fixed: ReadonlyMap<string, number>): number {
+  return Math.max(
+    ...fixed.values(),
+    ...ir.layers.filter((l) => kindOf(l).weighted).map((l) => foldLayer(l as ConvIR, Infinity, explicit.get(l.name) ?? { pe: false, simd: false }).fastest),
+  );
+}
+
+/** The fewest cycles per inference any folding of `ir` reaches (a target below it is refused). */
+export function fastestCycles(ir: NetworkIR, explicit: ReadonlyMap<string, ExplicitFolding>): number {
+  return fastestOf(ir, explicit, fixedCycles(ir));
 }
 
 /** Every layer folded for `target` cycles, or the first layer that cannot meet it. */
@@ -191,10 +200,7 @@ export function autoFold(ir: NetworkIR, goal: FoldGoal, explicit: ReadonlyMap<st
     );
   }
   // Bisect between the fastest any folding reaches, whatever it costs, and the slowest.
-  let low = Math.max(
-    ...fixed.values(),
-    ...ir.layers.filter((l) => kindOf(l).weighted).map((l) => foldLayer(l as ConvIR, Infinity, explicit.get(l.name) ?? { pe: false, simd: false }).fastest),
-  );
+  let low = fastestOf(ir, explicit, fixed);
   let high = slowest.cyclesPerFrame;
   let best = fold(high);
   while (low < high) {
